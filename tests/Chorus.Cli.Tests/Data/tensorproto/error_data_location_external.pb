@@ -1,0 +1,1 @@
+Bexternal_location_onlyp

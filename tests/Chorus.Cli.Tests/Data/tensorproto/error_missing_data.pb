@@ -1,0 +1,1 @@
+Bmissing_data

@@ -1,0 +1,1 @@
+:Btyped_too_long

@@ -1,0 +1,2 @@
+
+	opt_empty

@@ -1,0 +1,1 @@
+2oneBstring_scalar
