@@ -81,7 +81,7 @@ internal static unsafe class SessionOptionsBuilder
                 break;
             }
 
-            var reason = TryRegister(provider, env, so, options);
+            var reason = TryRegister(provider, env, so);
             reason = reason?.Trim();
             attempts.Add(new ExecutionProviderAttempt(provider.ToString(), reason is null, reason));
             if (reason is null)
@@ -107,17 +107,17 @@ internal static unsafe class SessionOptionsBuilder
     }
 
     /// <summary>Registers one provider; returns null on success, else why it was skipped.</summary>
-    private static string? TryRegister(ExecutionProvider provider, OrtEnvironment env, nint so, SessionOptions options)
+    private static string? TryRegister(ExecutionProvider provider, OrtEnvironment env, nint so)
     {
         return provider.Name switch
         {
-            "DirectML" => RegisterDirectML(provider, env, so, options),
+            "DirectML" => RegisterDirectML(provider, env, so),
             "CUDA" => RegisterCuda(provider, env, so),
             _ => RegisterByName(provider, env, so),
         };
     }
 
-    private static string? RegisterDirectML(ExecutionProvider provider, OrtEnvironment env, nint so, SessionOptions options)
+    private static string? RegisterDirectML(ExecutionProvider provider, OrtEnvironment env, nint so)
     {
         if (!OperatingSystem.IsWindows())
         {
@@ -141,7 +141,6 @@ internal static unsafe class SessionOptionsBuilder
         }
 
         // DirectML needs sequential execution and no memory pattern, and one Run at a time per session (serialized by the caller).
-        options.ExecutionMode = ExecutionMode.Sequential;
         OrtStatus.Check(OrtApi.SetSessionExecutionMode(so, (int)ExecutionMode.Sequential));
         OrtStatus.Check(OrtApi.DisableMemPattern(so));
 

@@ -1,0 +1,47 @@
+using Chorus.OnnxRuntime;
+
+namespace Chorus.Benchmarks;
+
+/// <summary>Entry point: <c>binding</c> (Chorus against the C harness) and <c>leaks</c> (native memory over many cycles).</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            var line = CommandLine.Parse(args);
+            return line.Command switch
+            {
+                "binding" => await BindingBenchmark.RunAsync(line),
+                "leaks" => LeakCheck.Run(line),
+                _ => throw new BenchmarkException($"Unknown command '{line.Command}'. " + CommandLine.Usage, exitCode: 2),
+            };
+        }
+        catch (BenchmarkException e)
+        {
+            return Fail(e.Message, e.ExitCode);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            return Fail(e.Message, 1);
+        }
+        catch (DllNotFoundException e)
+        {
+            return Fail($"The ONNX Runtime library could not be loaded: {e.Message}", 1);
+        }
+        catch (IOException e)
+        {
+            return Fail(e.Message, 1);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return Fail(e.Message, 1);
+        }
+    }
+
+    private static int Fail(string message, int exitCode)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return exitCode;
+    }
+}
