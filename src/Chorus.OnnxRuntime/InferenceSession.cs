@@ -489,11 +489,10 @@ public sealed unsafe class InferenceSession : IDisposable
 
     private static void Terminate(OrtHandle runOptions)
     {
-        var added = false;
         try
         {
-            runOptions.DangerousAddRef(ref added);
-            var status = OrtApi.RunOptionsSetTerminate(runOptions.DangerousGetHandle());
+            using var lease = runOptions.Lease();
+            var status = OrtApi.RunOptionsSetTerminate(lease.Pointer);
             if (status != 0)
             {
                 OrtApi.ReleaseStatus(status);
@@ -502,13 +501,6 @@ public sealed unsafe class InferenceSession : IDisposable
         catch (ObjectDisposedException)
         {
             // The run ended and released its options before the token fired.
-        }
-        finally
-        {
-            if (added)
-            {
-                runOptions.DangerousRelease();
-            }
         }
     }
 

@@ -244,32 +244,25 @@ public sealed unsafe class OrtValue : IDisposable
 
         var count = checked((int)ElementCount);
         var result = new string[count];
-        var value = AddRefHandle();
-        try
+        using var lease = _handle.Lease();
+        for (var i = 0; i < count; i++)
         {
-            for (var i = 0; i < count; i++)
+            nuint length;
+            OrtStatus.Check(OrtApi.GetStringTensorElementLength(lease.Pointer, (nuint)i, &length));
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, (int)length));
+            try
             {
-                nuint length;
-                OrtStatus.Check(OrtApi.GetStringTensorElementLength(value, (nuint)i, &length));
-                var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, (int)length));
-                try
+                fixed (byte* bufferPointer = buffer)
                 {
-                    fixed (byte* bufferPointer = buffer)
-                    {
-                        OrtStatus.Check(OrtApi.GetStringTensorElement(value, length, (nuint)i, bufferPointer));
-                    }
+                    OrtStatus.Check(OrtApi.GetStringTensorElement(lease.Pointer, length, (nuint)i, bufferPointer));
+                }
 
-                    result[i] = Encoding.UTF8.GetString(buffer, 0, (int)length);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
+                result[i] = Encoding.UTF8.GetString(buffer, 0, (int)length);
             }
-        }
-        finally
-        {
-            _handle.DangerousRelease();
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         return result;
@@ -281,16 +274,8 @@ public sealed unsafe class OrtValue : IDisposable
         get
         {
             nuint count;
-            var value = AddRefHandle();
-            try
-            {
-                OrtStatus.Check(OrtApi.GetValueCount(value, &count));
-            }
-            finally
-            {
-                _handle.DangerousRelease();
-            }
-
+            using var lease = _handle.Lease();
+            OrtStatus.Check(OrtApi.GetValueCount(lease.Pointer, &count));
             return checked((int)count);
         }
     }
@@ -300,16 +285,8 @@ public sealed unsafe class OrtValue : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         nint element;
-        var value = AddRefHandle();
-        try
-        {
-            OrtStatus.Check(OrtApi.GetValue(value, index, OrtEnvironment.DefaultAllocator, &element));
-        }
-        finally
-        {
-            _handle.DangerousRelease();
-        }
-
+        using var lease = _handle.Lease();
+        OrtStatus.Check(OrtApi.GetValue(lease.Pointer, index, OrtEnvironment.DefaultAllocator, &element));
         return FromNative(element);
     }
 
@@ -319,16 +296,8 @@ public sealed unsafe class OrtValue : IDisposable
         get
         {
             int has;
-            var value = AddRefHandle();
-            try
-            {
-                OrtStatus.Check(OrtApi.HasValue(value, &has));
-            }
-            finally
-            {
-                _handle.DangerousRelease();
-            }
-
+            using var lease = _handle.Lease();
+            OrtStatus.Check(OrtApi.HasValue(lease.Pointer, &has));
             return has != 0;
         }
     }
@@ -422,28 +391,13 @@ public sealed unsafe class OrtValue : IDisposable
         return new OrtValue(handle, pin, OnnxValueType.Tensor, type, shapeCopy, pin.Pointer);
     }
 
-    private nint AddRefHandle()
-    {
-        var added = false;
-        _handle.DangerousAddRef(ref added);
-        return _handle.DangerousGetHandle();
-    }
-
     private void* DataPointer()
     {
         if (_data is null)
         {
             void* data;
-            var value = AddRefHandle();
-            try
-            {
-                OrtStatus.Check(OrtApi.GetTensorMutableData(value, &data));
-            }
-            finally
-            {
-                _handle.DangerousRelease();
-            }
-
+            using var lease = _handle.Lease();
+            OrtStatus.Check(OrtApi.GetTensorMutableData(lease.Pointer, &data));
             _data = data;
         }
 
@@ -457,29 +411,22 @@ public sealed unsafe class OrtValue : IDisposable
             return;
         }
 
-        var value = AddRefHandle();
-        try
+        using var lease = _handle.Lease();
+        int valueType;
+        OrtStatus.Check(OrtApi.GetValueType(lease.Pointer, &valueType));
+        var elementType = 0;
+        long[] shape = [];
+        if (valueType == (int)OnnxValueType.Tensor)
         {
-            int valueType;
-            OrtStatus.Check(OrtApi.GetValueType(value, &valueType));
-            var elementType = 0;
-            long[] shape = [];
-            if (valueType == (int)OnnxValueType.Tensor)
-            {
-                long* dims;
-                nuint rank;
-                OrtStatus.Check(OrtApi.GetTensorElementTypeAndShapeDataReference(value, &elementType, &dims, &rank));
-                shape = new ReadOnlySpan<long>(dims, (int)rank).ToArray();
-            }
+            long* dims;
+            nuint rank;
+            OrtStatus.Check(OrtApi.GetTensorElementTypeAndShapeDataReference(lease.Pointer, &elementType, &dims, &rank));
+            shape = new ReadOnlySpan<long>(dims, (int)rank).ToArray();
+        }
 
-            _valueType = (OnnxValueType)valueType;
-            _elementType = (TensorElementType)elementType;
-            _shape = shape;
-        }
-        finally
-        {
-            _handle.DangerousRelease();
-        }
+        _valueType = (OnnxValueType)valueType;
+        _elementType = (TensorElementType)elementType;
+        _shape = shape;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -48,6 +48,9 @@ internal sealed unsafe class OrtHandle : SafeHandle
     /// <summary>An <c>OrtCUDAProviderOptionsV2*</c>, released with <c>ReleaseCUDAProviderOptions</c>.</summary>
     public static OrtHandle ForCudaProviderOptions() => new(OrtApi.ReleaseCUDAProviderOptions);
 
+    /// <summary>Holds a reference on the object for the length of a native call.</summary>
+    public OrtHandleLease Lease() => new(this);
+
     /// <summary>Takes ownership of a pointer a <c>Create*</c> slot returned.</summary>
     public void Attach(nint pointer) => SetHandle(pointer);
 
