@@ -11,6 +11,11 @@ internal static class Program
         var root = new RootCommand("Chorus: run several models side by side and fuse their answers.");
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ConformanceCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(FitCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Chorus.Hosting;
+using Chorus.Hosting.Ensembles;
+using Chorus.OnnxRuntime;
+
+namespace Chorus.Cli.Commands;
+
+/// <summary>Options every host-based command shares, and opening the host and an ensemble from them.</summary>
+internal static class HostOptions
+{
+    public const string DefaultPluginDirectory = "plugins";
+
+    public static Option<string?> Plugins() => new("--plugins")
+    {
+        Description = $"Plugin folder (default: the ensemble file's folder, else ./{DefaultPluginDirectory}).",
+    };
+
+    public static Option<string[]> Providers() => new("--providers")
+    {
+        Description = "Execution providers in order of preference (e.g. --providers dml cuda cpu).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static ChorusHost OpenHost(string? pluginDirectory, string? ensembleFile, string[]? providers)
+    {
+        var options = new ChorusOptions();
+        options.PluginDirectories.Add(pluginDirectory ?? (ensembleFile is not null ? Path.GetDirectoryName(Path.GetFullPath(ensembleFile))! : DefaultPluginDirectory));
+        foreach (var name in (providers ?? []).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            options.ExecutionProviders.Add(ExecutionProvider.Parse(name));
+        }
+
+        return ChorusHost.Create(options);
+    }
+
+    /// <summary>ENSEMBLE is an ensemble file, or the id of an ensemble beside the plugins.</summary>
+    public static (ChorusHost Host, Ensemble Ensemble) OpenEnsemble(string ensemble, string? pluginDirectory, string[]? providers)
+    {
+        var isFile = File.Exists(ensemble);
+        var host = OpenHost(pluginDirectory, isFile ? ensemble : null, providers);
+        try
+        {
+            return (host, isFile ? host.LoadEnsemble(ensemble) : host.GetEnsemble(ensemble));
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using Chorus.Fusion;
+using Chorus.Hosting.Ensembles;
+using Chorus.Hosting.Plugins;
+using Chorus.Plugins;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Hosting;
+
+/// <summary>
+/// The embedded Chorus host: the plugin catalog and the ensembles built from it. Resolve it from the container (it loads
+/// everything, and validates everything, when first resolved) or create it with <see cref="Create"/>.
+/// </summary>
+public sealed class ChorusHost : IDisposable
+{
+    private readonly ChorusOptions _options;
+    private readonly Dictionary<string, Ensemble> _ensembles = new(StringComparer.Ordinal);
+    private readonly List<string> _ensembleProblems = [];
+    private readonly ILogger _logger;
+
+    internal ChorusHost(ChorusOptions options, PluginCatalog catalog, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        Catalog = catalog;
+        _logger = loggerFactory.CreateLogger("Chorus.Ensembles");
+        foreach (var directory in options.PluginDirectories.Where(Directory.Exists))
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, "*.ensemble.json").Order(StringComparer.Ordinal))
+            {
+                try
+                {
+                    var ensemble = LoadEnsemble(file);
+                    _ensembles[ensemble.Id] = ensemble;
+                }
+                catch (ChorusException ex)
+                {
+                    _ensembleProblems.Add(ex.Message);
+#pragma warning disable CA1848 // Rare, at startup.
+                    _logger.LogError("Ensemble {File} failed to load: {Reason}", file, ex.Message);
+#pragma warning restore CA1848
+                }
+            }
+        }
+    }
+
+    /// <summary>Every plugin found, loaded or failed.</summary>
+    public PluginCatalog Catalog { get; }
+
+    /// <summary>The ensembles that loaded.</summary>
+    public IReadOnlyCollection<Ensemble> Ensembles => _ensembles.Values;
+
+    /// <summary>Problems of ensemble files that did not load, and of members left out of ensembles that did.</summary>
+    public IReadOnlyList<string> EnsembleProblems => _ensembleProblems;
+
+    /// <summary>Creates a host without a container (the command line does this).</summary>
+    public static ChorusHost Create(ChorusOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        ChorusServiceCollectionExtensions.InitializeEnvironment(options, loggerFactory);
+        var catalog = new PluginCatalog(options, new OnnxSessionFactory(options), [], new Dictionary<string, System.Reflection.Assembly>(), loggerFactory);
+        return new ChorusHost(options, catalog, loggerFactory);
+    }
+
+    /// <summary>An ensemble by id.</summary>
+    /// <exception cref="KeyNotFoundException">No ensemble with that id loaded; the message lists the ones that did and the load problems.</exception>
+    public Ensemble GetEnsemble(string id) =>
+        _ensembles.TryGetValue(id, out var ensemble)
+            ? ensemble
+            : throw new KeyNotFoundException($"There is no ensemble '{id}'. Loaded: {string.Join(", ", _ensembles.Keys.DefaultIfEmpty("(none)"))}."
+                + (_ensembleProblems.Count > 0 ? $" Problems: {string.Join(" | ", _ensembleProblems)}" : string.Empty));
+
+    /// <summary>
+    /// Builds an ensemble from a file. Members whose plugin failed, or that declare a label the ensemble does not know,
+    /// are left out and reported in <see cref="EnsembleProblems"/>; the ensemble loads if enough members remain.
+    /// </summary>
+    /// <exception cref="EnsembleLoadException">The file is invalid, or too few members remain.</exception>
+    public Ensemble LoadEnsemble(string path)
+    {
+        var definition = EnsembleDefinition.Load(path);
+        var members = new List<(EnsembleMember, IModel, LabelAlignment)>();
+        var problems = new List<string>();
+        foreach (var member in definition.Members)
+        {
+            var record = Catalog.Find(member.PluginId);
+            if (record?.Model is null)
+            {
+                problems.Add(record is null
+                    ? $"member '{member.PluginId}' is not an installed plugin"
+                    : $"member '{member.PluginId}' failed to load: {record.Error}");
+                continue;
+            }
+
+            try
+            {
+                members.Add((member, record.Model, LabelAlignment.Create(definition.Labels, record.Model.Labels, member.PluginId)));
+            }
+            catch (FusionConfigurationException ex)
+            {
+                problems.Add($"member '{member.PluginId}' ({record.Source}): {ex.Message}");
+            }
+        }
+
+        var sampleSizes = members.Select(m => m.Item2.SampleSize).Distinct().ToList();
+        if (sampleSizes.Count > 1)
+        {
+            problems.Add($"members take samples of different sizes ({string.Join(", ", members.Select(m => $"{m.Item1.PluginId}: {m.Item2.SampleSize}"))}); an ensemble's members must take the same input");
+            members.Clear();
+        }
+
+        foreach (var problem in problems)
+        {
+            _ensembleProblems.Add($"ensemble '{definition.Id}' ({definition.FilePath}): {problem}");
+        }
+
+        if (members.Count < Math.Max(1, definition.Policy.MinMembers))
+        {
+            throw new EnsembleLoadException(definition.FilePath,
+                [.. problems, $"only {members.Count} of {definition.Members.Count} members can be used; the policy needs {Math.Max(1, definition.Policy.MinMembers)}"]);
+        }
+
+        var usable = definition with { Members = members.Select(m => m.Item1).ToArray() };
+        var complete = usable.Members.Count == definition.Members.Count;
+        var stacking = complete && File.Exists(definition.StackingPath) ? LoadStacking(usable) : null;
+        var selection = complete && File.Exists(definition.SelectionPath) ? SelectionWeightsFile.Load(definition.SelectionPath, usable).Weights : null;
+        return new Ensemble(usable, members, stacking, selection, _options.DefaultMemberTimeout);
+    }
+
+    /// <summary>Disposes every loaded model.</summary>
+    public void Dispose() => Catalog.Dispose();
+
+    private static StackingModel LoadStacking(EnsembleDefinition definition)
+    {
+        try
+        {
+            using var stream = File.OpenRead(definition.StackingPath);
+            var model = StackingModel.Load(stream, definition.StackingPath);
+            model.EnsureMatches(definition.Members.Select(m => m.PluginId).ToArray(), definition.Labels);
+            return model;
+        }
+        catch (FusionConfigurationException ex)
+        {
+            throw new EnsembleLoadException(definition.StackingPath, [$"{ex.Message} Run 'chorus fit' again."], ex);
+        }
+    }
+}
