@@ -10,10 +10,11 @@ namespace Chorus.Fusion;
 /// <para>
 /// Training (<see cref="Fit"/>) minimises <c>Σ_i −log softmax(W·x_i + b)[y_i] + ‖W‖²/(2C)</c> with the intercepts b not
 /// penalised: the objective of scikit-learn's <c>LogisticRegression(multi_class='multinomial', solver='lbfgs', C=C)</c>,
-/// which is what <c>StackingClassifier</c> uses by default. The optimiser is this library's own L-BFGS, run to a much
-/// tighter gradient tolerance than scikit-learn's default <c>tol=1e-4</c>, so coefficients agree with a tightly converged
-/// scikit-learn fit to about 1e-4 and not bit for bit. The intercepts are centred to sum 0 (the loss cannot tell apart
-/// intercepts that differ by a constant).
+/// which is what <c>StackingClassifier</c> uses by default. The optimiser is this library's own L-BFGS, run until the
+/// gradient is at rounding level (<see cref="StackingOptions.GradientTolerance"/>), so the coefficients agree with a
+/// tightly converged scikit-learn fit (newton-cg) to about 1e-8, and with scikit-learn's lbfgs, which stops on scipy's
+/// relative function tolerance about 1e-4 short of the optimum, to about 1e-4; never bit for bit. The intercepts are
+/// centred to sum 0 (the loss cannot tell apart intercepts that differ by a constant).
 /// </para>
 /// <para>
 /// C is chosen from <see cref="StackingOptions.CGrid"/> by stratified k-fold cross-validation (<see cref="StratifiedKFold"/>,
@@ -216,6 +217,71 @@ public sealed class StackingModel
         }
 
         MultinomialLogisticRegression.PredictProbabilities(_coefficients, _intercepts, features, probabilities[..ClassCount]);
+    }
+
+    /// <summary>
+    /// Fuses one sample as an ensemble strategy: the meta-model's probabilities, the first maximum as the decision, and
+    /// the same report as the voting strategies. Allocates nothing.
+    /// </summary>
+    /// <remarks>
+    /// The features must be member rows of <see cref="ClassCount"/> scores each (member-major, as for training), so
+    /// <see cref="FeatureCount"/> must be a multiple of <see cref="ClassCount"/> with at most 64 members. The meta-model
+    /// needs every member: if any member's row holds a NaN or an infinity there is no decision (class -1, probabilities
+    /// NaN) and the members are reported in <see cref="FusionDecision.ExcludedMembers"/>; the caller may fall back to
+    /// voting. Ties go to the lowest class index. <see cref="FusionDecision.Agreement"/> is the fraction of members whose
+    /// own first maximum is the decision.
+    /// </remarks>
+    /// <param name="memberScores">The sample's <see cref="FeatureCount"/> aligned member scores, member-major.</param>
+    /// <param name="probabilities">Receives <see cref="ClassCount"/> probabilities (NaN when there is no decision).</param>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="InvalidOperationException">The features are not member rows of <see cref="ClassCount"/> scores.</exception>
+    public FusionDecision Fuse(ReadOnlySpan<double> memberScores, Span<double> probabilities)
+    {
+        var classCount = ClassCount;
+        var memberCount = FeatureCount / classCount;
+        if (memberCount * classCount != FeatureCount || memberCount > MemberWeights.MaxMembers)
+        {
+            ThrowHelper.NotMemberRows(FeatureCount, classCount);
+        }
+
+        if (memberScores.Length != FeatureCount)
+        {
+            ThrowHelper.LengthMismatch(nameof(memberScores), FeatureCount, memberScores.Length);
+        }
+
+        if (probabilities.Length < classCount)
+        {
+            ThrowHelper.TooShort(nameof(probabilities), classCount, probabilities.Length);
+        }
+
+        probabilities = probabilities[..classCount];
+        ulong excluded = 0;
+        for (var m = 0; m < memberCount; m++)
+        {
+            if (!Scores.AllFinite(memberScores.Slice(m * classCount, classCount)))
+            {
+                excluded |= 1UL << m;
+            }
+        }
+
+        if (excluded != 0)
+        {
+            probabilities.Fill(double.NaN);
+            return new FusionDecision(-1, false, 0, excluded, 0);
+        }
+
+        MultinomialLogisticRegression.PredictProbabilities(_coefficients, _intercepts, memberScores, probabilities);
+        var decision = Scores.ArgMax(probabilities);
+        var agreeing = 0;
+        for (var m = 0; m < memberCount; m++)
+        {
+            if (Scores.ArgMax(memberScores.Slice(m * classCount, classCount)) == decision)
+            {
+                agreeing++;
+            }
+        }
+
+        return new FusionDecision(decision, Scores.HasTie(probabilities, decision), (double)agreeing / memberCount, 0, memberCount);
     }
 
     /// <summary>

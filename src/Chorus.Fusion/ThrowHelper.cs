@@ -22,4 +22,11 @@ internal static class ThrowHelper
     {
         throw new ArgumentOutOfRangeException(parameterName, vote, $"Member {member} voted for class {vote}; a vote is -1 (abstain) or 0 to {classCount - 1}.");
     }
+
+    [DoesNotReturn]
+    public static void NotMemberRows(int featureCount, int classCount)
+    {
+        throw new InvalidOperationException(
+            $"The stacking model's {featureCount} features are not member rows of {classCount} class scores (at most {MemberWeights.MaxMembers} members), so it cannot fuse member scores; use Predict.");
+    }
 }

@@ -198,10 +198,7 @@ public sealed class Ensemble
                 decision = _selection!.Fuse(aligned, fused);
                 break;
             case FusionStrategyKind.Stacking:
-                _stacking!.Predict(aligned, fused);
-                decision = _soft.Fuse(aligned, new double[classes]);
-                var best = Scores.ArgMax(fused);
-                decision = new FusionDecision(best, Scores.HasTie(fused, best), Agreement(aligned, best, classes), decision.ExcludedMembers, decision.VotingMembers);
+                decision = _stacking!.Fuse(aligned, fused);
                 break;
             default:
                 decision = _soft.Fuse(aligned, fused);
@@ -223,25 +220,6 @@ public sealed class Ensemble
         }
 
         return new FusedPrediction(Labels, decision.ClassIndex, fused, members, decision.Agreement, decision.IsTie, strategy, excluded, excluded.Count > 0);
-    }
-
-    private static double Agreement(ReadOnlySpan<double> aligned, int decision, int classes)
-    {
-        var voters = 0;
-        var agreeing = 0;
-        for (var offset = 0; offset < aligned.Length; offset += classes)
-        {
-            var row = aligned.Slice(offset, classes);
-            if (!Scores.AllFinite(row))
-            {
-                continue;
-            }
-
-            voters++;
-            agreeing += Scores.ArgMax(row) == decision ? 1 : 0;
-        }
-
-        return voters == 0 ? 0 : (double)agreeing / voters;
     }
 
     private static string Describe(IEnumerable<MemberRun> failed) => string.Join("; ", failed.Select(r => $"{r.MemberId}: {r.Error}"));
