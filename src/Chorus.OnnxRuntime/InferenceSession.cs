@@ -24,8 +24,7 @@ public sealed unsafe class InferenceSession : IDisposable
     private readonly TensorInfo[] _outputs;
     private readonly FrozenDictionary<string, int> _inputIndex;
     private readonly FrozenDictionary<string, int> _outputIndex;
-    private readonly NativeNames _inputNames;
-    private readonly NativeNames _outputNames;
+    private readonly NativeNames _names;
     private readonly Lock? _runLock;
 
     private InferenceSession(string modelName, string? modelPath, OrtHandle session, string executionProvider,
@@ -43,8 +42,7 @@ public sealed unsafe class InferenceSession : IDisposable
         _outputs = ReadInfos(handle, isInput: false);
         _inputIndex = _inputs.Select((info, i) => (info.Name, i)).ToFrozenDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         _outputIndex = _outputs.Select((info, i) => (info.Name, i)).ToFrozenDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        _inputNames = new NativeNames(_inputs);
-        _outputNames = new NativeNames(_outputs);
+        _names = new NativeNames(_inputs, _outputs);
         Metadata = ReadMetadata(handle);
     }
 
@@ -229,10 +227,11 @@ public sealed unsafe class InferenceSession : IDisposable
         return outputs!;
     }
 
-    /// <summary>Releases the native session (after any run in progress ends).</summary>
+    /// <summary>Releases the native session and its name table (after any run in progress ends).</summary>
     public void Dispose()
     {
         _session.Dispose();
+        _names.Dispose();
     }
 
     private void RunCore(ReadOnlySpan<int> inputOrder, ReadOnlySpan<OrtValue> inputs, ReadOnlySpan<int> outputOrder, Span<OrtValue?> outputs,
@@ -257,19 +256,10 @@ public sealed unsafe class InferenceSession : IDisposable
         var outputNamePointers = stackalloc byte*[nOut];
         var inputHandles = stackalloc nint[nIn];
         var outputHandles = stackalloc nint[nOut];
-        for (var i = 0; i < nIn; i++)
-        {
-            inputNamePointers[i] = _inputNames[inputOrder[i]];
-        }
-
-        for (var i = 0; i < nOut; i++)
-        {
-            outputNamePointers[i] = _outputNames[outputOrder[i]];
-        }
-
         // Take a reference on every native object for the length of the call, so a concurrent Dispose cannot free one
         // under ONNX Runtime's feet.
         var sessionAdded = false;
+        var namesAdded = false;
         var inputsAdded = 0;
         var outputsAdded = 0;
         OrtHandle? runOptions = null;
@@ -278,6 +268,17 @@ public sealed unsafe class InferenceSession : IDisposable
         try
         {
             _session.DangerousAddRef(ref sessionAdded);
+            _names.DangerousAddRef(ref namesAdded);
+            for (var i = 0; i < nIn; i++)
+            {
+                inputNamePointers[i] = _names.Input(inputOrder[i]);
+            }
+
+            for (var i = 0; i < nOut; i++)
+            {
+                outputNamePointers[i] = _names.Output(outputOrder[i]);
+            }
+
             for (; inputsAdded < nIn; inputsAdded++)
             {
                 var added = false;
@@ -335,6 +336,11 @@ public sealed unsafe class InferenceSession : IDisposable
                 outputs[i]?.Handle.DangerousRelease();
             }
 
+            if (namesAdded)
+            {
+                _names.DangerousRelease();
+            }
+
             if (sessionAdded)
             {
                 _session.DangerousRelease();
@@ -356,7 +362,7 @@ public sealed unsafe class InferenceSession : IDisposable
 
         for (var i = 0; i < nOut; i++)
         {
-            outputs[i] ??= OrtValue.FromNative(outputHandles[i]);
+            outputs[i] ??= OrtValue.FromNative(outputHandles[i], _outputs[outputOrder[i]].ValueType == OnnxValueType.Tensor);
         }
     }
 
@@ -653,28 +659,33 @@ public sealed unsafe class InferenceSession : IDisposable
     }
 
     /// <summary>
-    /// Input or output names as NUL-terminated UTF-8 in native memory, made once per session so a run passes pointers
-    /// without encoding anything. Freed by its finalizer-safe handle when the session goes.
+    /// Input and output names as NUL-terminated UTF-8 in native memory, made once per session so a run passes pointers
+    /// without encoding anything. Released with the session (a run in progress holds a reference on it).
     /// </summary>
     private sealed class NativeNames : SafeHandle
     {
+        private readonly int _inputCount;
         private readonly int _count;
 
-        public NativeNames(TensorInfo[] infos)
+        public NativeNames(TensorInfo[] inputs, TensorInfo[] outputs)
             : base(0, ownsHandle: true)
         {
-            _count = infos.Length;
-            var array = (byte**)NativeMemory.AllocZeroed((nuint)Math.Max(1, infos.Length), (nuint)sizeof(byte*));
+            _inputCount = inputs.Length;
+            _count = inputs.Length + outputs.Length;
+            var array = (byte**)NativeMemory.AllocZeroed((nuint)Math.Max(1, _count), (nuint)sizeof(byte*));
             SetHandle((nint)array);
-            for (var i = 0; i < infos.Length; i++)
+            var i = 0;
+            foreach (var info in inputs.Concat(outputs))
             {
-                array[i] = NativeText.ToUtf8(infos[i].Name);
+                array[i++] = NativeText.ToUtf8(info.Name);
             }
         }
 
         public override bool IsInvalid => handle == 0;
 
-        public byte* this[int index] => ((byte**)handle)[index];
+        public byte* Input(int index) => ((byte**)handle)[index];
+
+        public byte* Output(int index) => ((byte**)handle)[_inputCount + index];
 
         protected override bool ReleaseHandle()
         {

@@ -25,7 +25,13 @@ public sealed unsafe class OrtValue : IDisposable
     private OnnxValueType _valueType;
     private TensorElementType _elementType;
     private long[]? _shape;
+    private long _elementCount;
     private void* _data;
+
+    // For values ONNX Runtime made: described lazily, on first use, with one lease (see Describe).
+    private bool _described;
+    private long* _nativeDims;
+    private int _rank;
 
     private OrtValue(OrtHandle handle, MemoryHandle pin, OnnxValueType valueType, TensorElementType elementType, long[]? shape, void* data)
     {
@@ -35,6 +41,8 @@ public sealed unsafe class OrtValue : IDisposable
         _elementType = elementType;
         _shape = shape;
         _data = data;
+        _described = shape is not null;
+        _elementCount = shape is null ? 0 : ShapeElementCount(shape);
     }
 
     /// <summary>Tensor, sequence, map or optional.</summary>
@@ -42,7 +50,7 @@ public sealed unsafe class OrtValue : IDisposable
     {
         get
         {
-            EnsureDescribed();
+            Describe();
             return _valueType;
         }
     }
@@ -52,7 +60,7 @@ public sealed unsafe class OrtValue : IDisposable
     {
         get
         {
-            EnsureDescribed();
+            Describe();
             return _elementType;
         }
     }
@@ -62,13 +70,20 @@ public sealed unsafe class OrtValue : IDisposable
     {
         get
         {
-            EnsureDescribed();
-            return _shape;
+            Describe();
+            return _shape ??= _rank == 0 ? [] : new ReadOnlySpan<long>(_nativeDims, _rank).ToArray();
         }
     }
 
     /// <summary>The number of elements of a tensor: the product of its dimensions (1 for a scalar).</summary>
-    public long ElementCount => ShapeElementCount(Shape);
+    public long ElementCount
+    {
+        get
+        {
+            Describe();
+            return _elementCount;
+        }
+    }
 
     internal OrtHandle Handle => _handle;
 
@@ -169,7 +184,13 @@ public sealed unsafe class OrtValue : IDisposable
 
         var handle = OrtHandle.ForValue();
         handle.Attach(value);
-        return new OrtValue(handle, default, OnnxValueType.Tensor, elementType, shapeCopy, null);
+        void* data = null;
+        if (elementType != TensorElementType.String)
+        {
+            OrtStatus.Check(OrtApi.GetTensorMutableData(value, &data));
+        }
+
+        return new OrtValue(handle, default, OnnxValueType.Tensor, elementType, shapeCopy, data);
     }
 
     /// <summary>A sequence of tensors. ONNX Runtime copies the items; the caller still owns and disposes them.</summary>
@@ -213,6 +234,7 @@ public sealed unsafe class OrtValue : IDisposable
     public Span<T> GetTensorMutableData<T>()
         where T : unmanaged
     {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         var type = ElementTypeOf<T>();
         if (type != ElementType)
         {
@@ -220,18 +242,19 @@ public sealed unsafe class OrtValue : IDisposable
                 $"This tensor holds {TensorElementTypeInfo.OnnxName(ElementType)} elements; read it as that type, not as {typeof(T).Name} ({TensorElementTypeInfo.OnnxName(type)}).");
         }
 
-        return new Span<T>(DataPointer(), checked((int)ElementCount));
+        return new Span<T>(_data, checked((int)_elementCount));
     }
 
     /// <summary>A tensor's raw little-endian bytes in place (no copy), for any fixed-size element type.</summary>
     public ReadOnlySpan<byte> GetTensorBytes()
     {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         if (ValueType != OnnxValueType.Tensor || ElementType == TensorElementType.String)
         {
             throw new InvalidOperationException($"Raw bytes exist only for numeric and bool tensors; this value is a {ValueType} of {ElementType}.");
         }
 
-        return new ReadOnlySpan<byte>(DataPointer(), checked((int)TensorElementTypeInfo.ByteLength(ElementType, ElementCount)));
+        return new ReadOnlySpan<byte>(_data, checked((int)TensorElementTypeInfo.ByteLength(_elementType, _elementCount)));
     }
 
     /// <summary>The elements of a string tensor, decoded from UTF-8.</summary>
@@ -311,12 +334,15 @@ public sealed unsafe class OrtValue : IDisposable
         _data = null;
     }
 
-    /// <summary>Takes ownership of a value ONNX Runtime returned; its type and shape are read when first asked for.</summary>
-    internal static OrtValue FromNative(nint value)
+    /// <summary>
+    /// Takes ownership of a value ONNX Runtime returned; its type and shape are read when first asked for.
+    /// <paramref name="knownTensor"/> (from the model's output metadata) saves asking ONNX Runtime for the value's kind.
+    /// </summary>
+    internal static OrtValue FromNative(nint value, bool knownTensor = false)
     {
         var handle = OrtHandle.ForValue();
         handle.Attach(value);
-        return new OrtValue(handle, default, OnnxValueType.Unknown, TensorElementType.Undefined, null, null);
+        return new OrtValue(handle, default, knownTensor ? OnnxValueType.Tensor : OnnxValueType.Unknown, TensorElementType.Undefined, null, null);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -391,42 +417,56 @@ public sealed unsafe class OrtValue : IDisposable
         return new OrtValue(handle, pin, OnnxValueType.Tensor, type, shapeCopy, pin.Pointer);
     }
 
-    private void* DataPointer()
+    /// <summary>
+    /// Reads kind, element type, dimensions and data pointer of a value ONNX Runtime made, once, under one lease: the
+    /// dimensions stay in ONNX Runtime's own array (valid while the value lives) until <see cref="Shape"/> is asked for.
+    /// Racing first calls compute the same values.
+    /// </summary>
+    private void Describe()
     {
-        if (_data is null)
-        {
-            void* data;
-            using var lease = _handle.Lease();
-            OrtStatus.Check(OrtApi.GetTensorMutableData(lease.Pointer, &data));
-            _data = data;
-        }
-
-        return _data;
-    }
-
-    private void EnsureDescribed()
-    {
-        if (_shape is not null)
+        if (_described)
         {
             return;
         }
 
         using var lease = _handle.Lease();
-        int valueType;
-        OrtStatus.Check(OrtApi.GetValueType(lease.Pointer, &valueType));
-        var elementType = 0;
-        long[] shape = [];
-        if (valueType == (int)OnnxValueType.Tensor)
+        if (_valueType == OnnxValueType.Unknown)
         {
+            int valueType;
+            OrtStatus.Check(OrtApi.GetValueType(lease.Pointer, &valueType));
+            _valueType = (OnnxValueType)valueType;
+        }
+
+        if (_valueType == OnnxValueType.Tensor)
+        {
+            int elementType;
             long* dims;
             nuint rank;
             OrtStatus.Check(OrtApi.GetTensorElementTypeAndShapeDataReference(lease.Pointer, &elementType, &dims, &rank));
-            shape = new ReadOnlySpan<long>(dims, (int)rank).ToArray();
+            long count = 1;
+            for (nuint d = 0; d < rank; d++)
+            {
+                count *= dims[d];
+            }
+
+            void* data = null;
+            if (elementType != (int)TensorElementType.String)
+            {
+                OrtStatus.Check(OrtApi.GetTensorMutableData(lease.Pointer, &data));
+            }
+
+            _elementType = (TensorElementType)elementType;
+            _nativeDims = dims;
+            _rank = (int)rank;
+            _elementCount = count;
+            _data = data;
+        }
+        else
+        {
+            _shape = [];
         }
 
-        _valueType = (OnnxValueType)valueType;
-        _elementType = (TensorElementType)elementType;
-        _shape = shape;
+        _described = true;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

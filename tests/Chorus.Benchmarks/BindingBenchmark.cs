@@ -14,11 +14,12 @@ internal static class BindingBenchmark
     public static async Task<int> RunAsync(CommandLine line)
     {
         var threads = line.GetInt("--threads", 1, min: 1);
-        var rounds = line.GetInt("--rounds", 5, min: 1);
-        var iterations = line.GetInt("--iterations", 5000, min: 1);
-        var warmup = line.GetInt("--warmup", 500, min: 0);
+        var rounds = line.GetInt("--rounds", 10, min: 1);
+        var iterations = line.GetInt("--iterations", 3000, min: 1);
+        var warmup = line.GetInt("--warmup", 300, min: 0);
         var harnessPath = line.GetString("--c-harness");
         var outFile = line.GetString("--out");
+        var only = line.GetString("--cases")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         line.RejectUnknown();
 
         var started = Stopwatch.StartNew();
@@ -43,6 +44,15 @@ internal static class BindingBenchmark
         else
         {
             notes.Add($"Skipped test_matmul_2d: {BenchmarkFiles.MatMulModel} is absent (it comes with Debian's libonnx-testdata package).");
+        }
+
+        if (only is not null)
+        {
+            cases.RemoveAll(c => !only.Any(o => c.Label.Contains(o, StringComparison.OrdinalIgnoreCase)));
+            if (cases.Count == 0)
+            {
+                throw new BenchmarkException($"--cases '{string.Join(',', only)}' matches none of the cases (mlp_64_32_10 batch 1|64, conv_small batch 1|64, test_matmul_2d).", exitCode: 2);
+            }
         }
 
         var environment = OrtEnvironment.Initialize(new OrtEnvironmentOptions
@@ -76,7 +86,7 @@ internal static class BindingBenchmark
     private static async Task<CaseResult> RunCaseAsync(BindingCase benchmarkCase, CHarness harness, string library, int threads, int rounds,
         int iterations, int warmup, TextWriter log)
     {
-        var arguments = harness.Arguments(library, benchmarkCase.ModelPath, benchmarkCase.Batch, threads, iterations, warmup);
+        var arguments = CHarness.Arguments(library, benchmarkCase.ModelPath, benchmarkCase.Batch, threads, iterations, warmup);
         using var runner = ChorusRunner.Create(benchmarkCase.ModelPath, benchmarkCase.Batch);
 
         // The C harness is a fresh process per round and warms up inside it; Chorus warms up once here until the loop has
@@ -122,16 +132,17 @@ internal static class BindingBenchmark
         text.AppendLine(culture, $"C harness: {harness.FilePath} --lib {library} --model MODEL --batch B --threads {threads} --iterations {iterations} --warmup {warmup}");
         text.AppendLine(culture, $"Took {elapsed.TotalSeconds:F1} s");
         text.AppendLine();
-        text.AppendLine("| case | C µs/run | Chorus µs/run | ratio Chorus/C | overhead µs (Chorus − C) | C p50 µs | Chorus p50 µs | p50 overhead µs |");
-        text.AppendLine("|------|---------:|--------------:|---------------:|-------------------------:|---------:|--------------:|----------------:|");
+        text.AppendLine("| case | C µs/run | Chorus µs/run | ratio Chorus/C | overhead µs (Chorus − C) | C p50 µs | Chorus p50 µs | paired ratio | paired overhead µs |");
+        text.AppendLine("|------|---------:|--------------:|---------------:|-------------------------:|---------:|--------------:|-------------:|-------------------:|");
         foreach (var r in results)
         {
             text.AppendLine(culture,
-                $"| {r.Case.Label} | {r.CMeanUs:F2} | {r.ChorusMeanUs:F2} | {r.Ratio:F3} | {r.OverheadUs:+0.00;-0.00;0.00} | {r.CP50Us:F2} | {r.ChorusP50Us:F2} | {r.P50OverheadUs:+0.00;-0.00;0.00} |");
+                $"| {r.Case.Label} | {r.CMeanUs:F2} | {r.ChorusMeanUs:F2} | {r.Ratio:F3} | {r.OverheadUs:+0.00;-0.00;0.00} | {r.CP50Us:F2} | {r.ChorusP50Us:F2} | {r.PairedRatio:F3} | {r.PairedOverheadUs:+0.00;-0.00;0.00} |");
         }
 
         text.AppendLine();
-        text.AppendLine("µs/run: median over rounds of each round's mean time per iteration; p50: median over rounds of each round's median.");
+        text.AppendLine("µs/run: median over rounds of each round's mean time per iteration; p50: median over rounds of each round's median (nearest rank);");
+        text.AppendLine("paired: median over rounds of Chorus vs C within the same round (the two ran back to back, so a slow spell of the machine hits both).");
         text.AppendLine("Per-round means (µs), in run order:");
         foreach (var r in results)
         {
@@ -150,8 +161,8 @@ internal static class BindingBenchmark
         {
             var verdict = r.Met ? "PASS" : "MISS";
             text.AppendLine(r.Case.Target == BindingTarget.Ratio
-                ? string.Create(culture, $"{verdict} {r.Case.Label}: ratio {r.Ratio:F3} (target ≤ {BindingCase.MaxRatio:F2})")
-                : string.Create(culture, $"{verdict} {r.Case.Label}: overhead {r.OverheadUs:F2} µs per call (target ≤ {BindingCase.MaxOverheadUs:F0} µs; p50 overhead {r.P50OverheadUs:F2} µs)"));
+                ? string.Create(culture, $"{verdict} {r.Case.Label}: ratio {r.Ratio:F3} (target ≤ {BindingCase.MaxRatio:F2}; paired {r.PairedRatio:F3}, p50 {r.ChorusP50Us / r.CP50Us:F3})")
+                : string.Create(culture, $"{verdict} {r.Case.Label}: overhead {r.OverheadUs:F2} µs per call (target ≤ {BindingCase.MaxOverheadUs:F0} µs; paired {r.PairedOverheadUs:F2} µs, p50 {r.P50OverheadUs:F2} µs)"));
         }
 
         return text.ToString();

@@ -47,11 +47,15 @@ internal sealed class CHarness
         }
 
         var cmake = FindOnPath("cmake");
-        var compiler = Environment.GetEnvironmentVariable("CC") is { Length: > 0 } cc ? FindOnPath(cc) ?? (File.Exists(cc) ? cc : null)
-            : FindOnPath("cc") ?? FindOnPath("gcc") ?? FindOnPath("clang");
+        var compiler = FindCompiler();
         if (cmake is null || compiler is null)
         {
-            var missing = string.Join(" and ", new[] { cmake is null ? "cmake" : null, compiler is null ? "a C compiler (cc, gcc or clang)" : null }.OfType<string>());
+            var missing = (cmake, compiler) switch
+            {
+                (null, null) => "cmake and a C compiler (cc, gcc or clang) were",
+                (null, _) => "cmake was",
+                _ => "a C compiler (cc, gcc or clang, or $CC) was",
+            };
             throw new BenchmarkException(
                 $"The C harness is not built ({harness} is missing) and it cannot be built here: {missing} not found on PATH. " +
                 "Install CMake 3.16+ and a C11 compiler, or build native/bench elsewhere and pass the binary with --c-harness PATH.",
@@ -69,7 +73,7 @@ internal sealed class CHarness
         return new CHarness(harness);
     }
 
-    public IReadOnlyList<string> Arguments(string libraryPath, string modelPath, int batch, int threads, int iterations, int warmup) =>
+    public static IReadOnlyList<string> Arguments(string libraryPath, string modelPath, int batch, int threads, int iterations, int warmup) =>
     [
         "--lib", libraryPath,
         "--model", modelPath,
@@ -133,6 +137,15 @@ internal sealed class CHarness
         }
 
         return (stdout, stderr);
+    }
+
+    /// <summary>The compiler CMake would pick: <c>$CC</c> when set, else <c>cc</c>, <c>gcc</c> or <c>clang</c> on PATH.</summary>
+    private static string? FindCompiler()
+    {
+        var cc = Environment.GetEnvironmentVariable("CC");
+        return string.IsNullOrWhiteSpace(cc)
+            ? FindOnPath("cc") ?? FindOnPath("gcc") ?? FindOnPath("clang")
+            : FindOnPath(cc.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
     }
 
     private static string? FindOnPath(string name)

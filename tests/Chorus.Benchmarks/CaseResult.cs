@@ -20,5 +20,11 @@ internal sealed record CaseResult(BindingCase Case, IReadOnlyList<RoundResult> C
 
     public double P50OverheadUs => ChorusP50Us - CP50Us;
 
+    /// <summary>Median over rounds of Chorus/C within the round: each pair ran back to back, so a slow spell of the machine hits both.</summary>
+    public double PairedRatio => Statistics.Median(C.Zip(Chorus, (c, chorus) => chorus.MeanUs / c.MeanUs).ToList());
+
+    /// <summary>Median over rounds of Chorus − C within the round.</summary>
+    public double PairedOverheadUs => Statistics.Median(C.Zip(Chorus, (c, chorus) => chorus.MeanUs - c.MeanUs).ToList());
+
     public bool Met => Case.Target == BindingTarget.Ratio ? Ratio <= BindingCase.MaxRatio : OverheadUs <= BindingCase.MaxOverheadUs;
 }

@@ -55,8 +55,9 @@ internal sealed class CommandLine
 
     public const string Usage =
         "Usage: dotnet run -c Release --project tests/Chorus.Benchmarks -- <command> [options]\n" +
-        "  binding  [--threads T] [--rounds R] [--iterations N] [--warmup W] [--c-harness PATH] [--out FILE]\n" +
-        "  leaks    [--threads T] [--cycles N] [--sessions N]\n" +
+        "  binding  [--threads T] [--rounds R] [--iterations N] [--warmup W] [--c-harness PATH] [--cases LIST] [--out FILE]\n" +
+        "  leaks    [--threads T] [--cycles N] [--sessions N] [--warmup-cycles N] [--warmup-sessions N] [--warmup-ms MS]\n" +
+        "  ensemble [--threads T] [--rounds R] [--iterations N] [--out FILE]\n" +
         "See tests/Chorus.Benchmarks/README.md.";
 
     public string? GetString(string name)

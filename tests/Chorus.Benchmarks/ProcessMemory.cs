@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Chorus.Benchmarks;
 
 /// <summary>This process's memory as Linux reports it, after a full, finalizing garbage collection.</summary>
-internal readonly record struct ProcessMemory(long ResidentBytes, long ManagedHeapBytes)
+internal readonly record struct ProcessMemory(long ResidentBytes, long ManagedHeapBytes, long GCCommittedBytes)
 {
     /// <summary>
     /// Collects (twice, around the finalizers, so objects kept alive only by a finalizer are gone too) and then reads
@@ -15,7 +15,7 @@ internal readonly record struct ProcessMemory(long ResidentBytes, long ManagedHe
         GC.WaitForPendingFinalizers();
         GC.Collect();
         var managed = GC.GetTotalMemory(forceFullCollection: true);
-        return new ProcessMemory(ReadResidentBytes(), managed);
+        return new ProcessMemory(ReadResidentBytes(), managed, GC.GetGCMemoryInfo().TotalCommittedBytes);
     }
 
     public static long ReadResidentBytes()
@@ -31,7 +31,7 @@ internal readonly record struct ProcessMemory(long ResidentBytes, long ManagedHe
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {
                 // "VmRSS:	   51234 kB"
-                var parts = line["VmRSS:".Length..].Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries);
+                var parts = line["VmRSS:".Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
                 return long.Parse(parts[0], CultureInfo.InvariantCulture) * 1024;
             }
         }

@@ -2,7 +2,7 @@ using Chorus.OnnxRuntime;
 
 namespace Chorus.Benchmarks;
 
-/// <summary>Entry point: <c>binding</c> (Chorus against the C harness) and <c>leaks</c> (native memory over many cycles).</summary>
+/// <summary>Entry point: <c>binding</c> (Chorus against the C harness), <c>leaks</c> (native memory over many cycles), <c>ensemble</c> (ensemble runner overhead).</summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -14,6 +14,7 @@ internal static class Program
             {
                 "binding" => await BindingBenchmark.RunAsync(line),
                 "leaks" => LeakCheck.Run(line),
+                "ensemble" => await EnsembleBenchmark.RunAsync(line),
                 _ => throw new BenchmarkException($"Unknown command '{line.Command}'. " + CommandLine.Usage, exitCode: 2),
             };
         }

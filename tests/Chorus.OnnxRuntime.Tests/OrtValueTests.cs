@@ -126,6 +126,31 @@ public sealed class OrtValueTests
     }
 
     [Test]
+    public void A_disposed_output_can_no_longer_be_read()
+    {
+        using var session = InferenceSession.Create(TestModels.AddFixed);
+        using var a = OrtValue.CreateTensor(new float[6], [2, 3]);
+        var sum = session.Run([a, a])[0];
+        Assert.That(sum.GetTensorData<float>().Length, Is.EqualTo(6));
+        sum.Dispose();
+
+        Assert.That(() => sum.GetTensorData<float>().Length, Throws.TypeOf<ObjectDisposedException>());
+        Assert.That(() => sum.GetTensorBytes().Length, Throws.TypeOf<ObjectDisposedException>());
+    }
+
+    [Test]
+    public void Allocated_tensor_is_writable_and_runs()
+    {
+        using var session = InferenceSession.Create(TestModels.AddFixed);
+        using var a = OrtValue.AllocateTensor(TensorElementType.Float, [2, 3]);
+        a.GetTensorMutableData<float>().Fill(2.5f);
+
+        using var sum = session.Run([a, a])[0];
+
+        Assert.That(sum.GetTensorData<float>().ToArray(), Is.All.EqualTo(5f));
+    }
+
+    [Test]
     public void Sequence_holds_copies_of_its_tensors()
     {
         using var first = OrtValue.CreateTensor(new[] { 1f, 2f }, [2]);

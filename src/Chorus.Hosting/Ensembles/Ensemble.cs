@@ -136,12 +136,13 @@ public sealed class Ensemble
         var started = Stopwatch.GetTimestamp();
         try
         {
-            // A model that ignores its token is abandoned at the deadline; its late result is dropped.
+            // One deadline (the linked source's timer) both asks the model to stop (ONNX Runtime's terminate flag) and ends
+            // the wait: a model that ignores its token is abandoned at the deadline and its late result dropped.
             await Task.Run(() => model.Predict(samples, batchSize, scores, timeout.Token), timeout.Token)
-                .WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+                .WaitAsync(timeout.Token).ConfigureAwait(false);
             return new MemberRun(index, model.Id, scores, Stopwatch.GetElapsedTime(started), null);
         }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new MemberRun(index, model.Id, null, Stopwatch.GetElapsedTime(started), $"timed out after {_timeout.TotalMilliseconds:0} ms");
         }
