@@ -15,6 +15,7 @@ public sealed class ChorusHost : IDisposable
     private readonly ChorusOptions _options;
     private readonly Dictionary<string, Ensemble> _ensembles = new(StringComparer.Ordinal);
     private readonly List<string> _ensembleProblems = [];
+    private readonly List<Ensemble> _loaded = [];
     private readonly ILogger _logger;
 
     internal ChorusHost(ChorusOptions options, PluginCatalog catalog, ILoggerFactory loggerFactory)
@@ -107,26 +108,40 @@ public sealed class ChorusHost : IDisposable
             members.Clear();
         }
 
-        foreach (var problem in problems)
-        {
-            _ensembleProblems.Add($"ensemble '{definition.Id}' ({definition.FilePath}): {problem}");
-        }
-
         if (members.Count < Math.Max(1, definition.Policy.MinMembers))
         {
             throw new EnsembleLoadException(definition.FilePath,
                 [.. problems, $"only {members.Count} of {definition.Members.Count} members can be used; the policy needs {Math.Max(1, definition.Policy.MinMembers)}"]);
         }
 
+        foreach (var problem in problems)
+        {
+            _ensembleProblems.Add($"ensemble '{definition.Id}' ({definition.FilePath}): {problem}");
+        }
+
         var usable = definition with { Members = members.Select(m => m.Item1).ToArray() };
         var complete = usable.Members.Count == definition.Members.Count;
         var stacking = complete && File.Exists(definition.StackingPath) ? LoadStacking(usable) : null;
         var selection = complete && File.Exists(definition.SelectionPath) ? SelectionWeightsFile.Load(definition.SelectionPath, usable).Weights : null;
-        return new Ensemble(usable, members, stacking, selection, _options.DefaultMemberTimeout);
+        var ensemble = new Ensemble(usable, members, stacking, selection, _options.DefaultMemberTimeout);
+        lock (_loaded)
+        {
+            _loaded.Add(ensemble);
+        }
+
+        return ensemble;
     }
 
-    /// <summary>Disposes every loaded model.</summary>
-    public void Dispose() => Catalog.Dispose();
+    /// <summary>Stops the ensembles' worker threads and disposes every loaded model.</summary>
+    public void Dispose()
+    {
+        foreach (var ensemble in _loaded)
+        {
+            ensemble.Dispose();
+        }
+
+        Catalog.Dispose();
+    }
 
     private static StackingModel LoadStacking(EnsembleDefinition definition)
     {

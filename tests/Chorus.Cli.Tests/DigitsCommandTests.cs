@@ -9,7 +9,7 @@ namespace Chorus.Cli.Tests;
 public sealed class DigitsCommandTests
 {
     [Test]
-    public void List_shows_the_three_plugins_loaded()
+    public void List_shows_the_bundled_plugins_loaded()
     {
         var output = new StringWriter();
 
@@ -20,7 +20,8 @@ public sealed class DigitsCommandTests
         Assert.That(text, Does.Match(@"digits-cnn\s+ok\s+assembly"));
         Assert.That(text, Does.Match(@"digits-logreg\s+ok\s+onnx"));
         Assert.That(text, Does.Match(@"digits-mlp\s+ok\s+onnx"));
-        Assert.That(text, Does.Contain("3 plugin(s) loaded, 0 failed, 1 ensemble(s)"));
+        Assert.That(text, Does.Match(@"digits-knn\s+ok\s+native"));
+        Assert.That(text, Does.Contain("4 plugin(s) loaded, 0 failed, 1 ensemble(s)"));
     }
 
     [Test]

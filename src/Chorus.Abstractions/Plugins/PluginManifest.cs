@@ -18,7 +18,8 @@ namespace Chorus.Plugins;
 ///   "license": "...", "provenance": "PROVENANCE.md"
 /// }
 /// </code>
-/// Assembly plugins add <c>"entryPoint": "Some.Plugin.dll:Some.Plugin.TypeName"</c> (the path relative to the plugin folder).
+/// Assembly plugins add <c>"entryPoint": "Some.Plugin.dll:Some.Plugin.TypeName"</c> (the path relative to the plugin folder);
+/// native plugins add <c>"library": "name"</c> and an optional <c>"config"</c> object passed to the library.
 /// </remarks>
 public sealed partial record PluginManifest
 {
@@ -39,6 +40,15 @@ public sealed partial record PluginManifest
 
     /// <summary>For assembly plugins: the assembly path (relative to the plugin folder) and the type implementing <see cref="IModelPlugin"/>.</summary>
     public string? EntryPoint { get; init; }
+
+    /// <summary>
+    /// For native plugins: the library's base name (<c>digits_knn</c> is <c>libdigits_knn.so</c> on Linux,
+    /// <c>digits_knn.dll</c> on Windows, <c>libdigits_knn.dylib</c> on macOS), in the plugin folder.
+    /// </summary>
+    public string? Library { get; init; }
+
+    /// <summary>The manifest's <c>config</c> object as JSON text (<c>{}</c> when absent), handed to native plugins at creation.</summary>
+    public string Config { get; init; } = "{}";
 
     /// <summary>The model's output classes, in the order of its score columns.</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
@@ -99,7 +109,7 @@ public sealed partial record PluginManifest
         catch (JsonException ex)
         {
             throw new PluginManifestException(manifestPath,
-                [$"is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {ex.Message.Split(" Path:")[0]}"], null, ex);
+                [$"is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {ManifestText.JsonErrorText(ex)}"], null, ex);
         }
 
         using (document)
@@ -122,6 +132,24 @@ public sealed partial record PluginManifest
             var runtime = EnumValue(root, "runtime", problems, PluginRuntime.Onnx);
             var model = Text(root, "model", problems, required: runtime == PluginRuntime.Onnx);
             var entryPoint = Text(root, "entryPoint", problems, required: runtime == PluginRuntime.Assembly);
+            var library = Text(root, "library", problems, required: runtime == PluginRuntime.Native);
+            if (library is not null && (library.IndexOfAny(['/', '\\', ':']) >= 0 || library.Contains("..", StringComparison.Ordinal)))
+            {
+                problems.Add($"library '{library}' must be a bare name such as 'digits_knn' (the host adds lib/.so, .dll or .dylib and looks in the plugin folder)");
+            }
+
+            var config = "{}";
+            if (root.TryGetProperty("config", out var configElement))
+            {
+                if (configElement.ValueKind == JsonValueKind.Object)
+                {
+                    config = configElement.GetRawText();
+                }
+                else
+                {
+                    problems.Add("'config' must be a JSON object");
+                }
+            }
             if (entryPoint is not null && (entryPoint.IndexOf(':', StringComparison.Ordinal) is var colon && (colon <= 0 || colon == entryPoint.Length - 1)))
             {
                 problems.Add($"entryPoint '{entryPoint}' must read 'Assembly.dll:Namespace.TypeName'");
@@ -159,6 +187,8 @@ public sealed partial record PluginManifest
                 problems.Add("a manifest-only ONNX plugin declares its score output in 'outputs'");
             }
 
+            var license = Text(root, "license", problems, required: false);
+            var provenance = Text(root, "provenance", problems, required: false);
             if (problems.Count > 0)
             {
                 throw new PluginManifestException(manifestPath, problems, id);
@@ -172,18 +202,20 @@ public sealed partial record PluginManifest
                 Runtime = runtime,
                 Model = model,
                 EntryPoint = entryPoint,
+                Library = library,
+                Config = config,
                 Labels = labels,
                 Inputs = inputs,
                 Outputs = outputs,
-                License = Text(root, "license", problems, required: false),
-                Provenance = Text(root, "provenance", problems, required: false),
+                License = license,
+                Provenance = provenance,
                 Directory = Path.GetDirectoryName(Path.GetFullPath(manifestPath)) ?? string.Empty,
                 ManifestPath = Path.GetFullPath(manifestPath),
             };
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]*\z")]
     private static partial Regex IdPattern();
 
     private static string? Text(JsonElement root, string name, List<string> problems, bool required)
@@ -216,7 +248,7 @@ public sealed partial record PluginManifest
             return fallback;
         }
 
-        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && !int.TryParse(text, out _))
+        if (ManifestText.TryParseName<T>(text, out var value))
         {
             return value;
         }

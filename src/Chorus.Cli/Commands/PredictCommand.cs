@@ -33,7 +33,7 @@ internal static class PredictCommand
             using (host)
             {
                 var strategy = ensemble.Strategy;
-                if (strategyName is not null && (!Enum.TryParse(strategyName, ignoreCase: true, out strategy) || !ensemble.AvailableStrategies.Contains(strategy)))
+                if (strategyName is not null && (!Chorus.Plugins.ManifestText.TryParseName(strategyName, out strategy) || !ensemble.AvailableStrategies.Contains(strategy)))
                 {
                     throw new FormatException($"strategy '{strategyName}' is not available for ensemble '{ensemble.Id}'; available: {string.Join(", ", ensemble.AvailableStrategies).ToLowerInvariant()} (stacking and selection need 'chorus fit').");
                 }

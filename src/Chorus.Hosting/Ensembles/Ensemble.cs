@@ -5,11 +5,11 @@ using Chorus.Plugins;
 namespace Chorus.Hosting.Ensembles;
 
 /// <summary>
-/// A running ensemble: members run concurrently (each on the thread pool, their kernels on ONNX Runtime's global pool),
-/// each with a timeout; their scores are aligned to the ensemble's labels by name and fused.
+/// A running ensemble: members run concurrently (each on worker threads of its own, their kernels on ONNX Runtime's global
+/// pool), each with a timeout; their scores are aligned to the ensemble's labels by name and fused.
 /// </summary>
 /// <remarks>Thread-safe: any number of requests may run at once. The host owns the members; the ensemble does not dispose them.</remarks>
-public sealed class Ensemble
+public sealed class Ensemble : IDisposable
 {
     private readonly IModel[] _models;
     private readonly LabelAlignment[] _alignments;
@@ -18,6 +18,7 @@ public sealed class Ensemble
     private readonly SoftVoting? _selection;
     private readonly StackingModel? _stacking;
     private readonly TimeSpan _timeout;
+    private readonly MemberWorkers[] _workers;
 
     internal Ensemble(EnsembleDefinition definition, IReadOnlyList<(EnsembleMember Member, IModel Model, LabelAlignment Alignment)> members,
         StackingModel? stacking, IReadOnlyList<double>? selectionWeights, TimeSpan defaultTimeout)
@@ -35,6 +36,7 @@ public sealed class Ensemble
         _stacking = stacking;
         _timeout = definition.Policy.MemberTimeout ?? defaultTimeout;
         SampleSize = _models[0].SampleSize;
+        _workers = _models.Select(m => new MemberWorkers(m.Id, Math.Max(2, Environment.ProcessorCount))).ToArray();
     }
 
     /// <summary>The ensemble id.</summary>
@@ -67,6 +69,15 @@ public sealed class Ensemble
             .. HasSelection ? [FusionStrategyKind.Selection] : Array.Empty<FusionStrategyKind>()];
 
     internal IReadOnlyList<IModel> Models => _models;
+
+    /// <summary>Stops the members' worker threads (the host disposes its ensembles; it owns the models).</summary>
+    public void Dispose()
+    {
+        foreach (var workers in _workers)
+        {
+            workers.Dispose();
+        }
+    }
 
     internal StackingModel? StackingModel => _stacking;
 
@@ -130,25 +141,53 @@ public sealed class Ensemble
     private async Task<MemberRun> RunMemberAsync(int index, ReadOnlyMemory<float> samples, int batchSize, CancellationToken cancellationToken)
     {
         var model = _models[index];
+        var workers = _workers[index];
+        if (workers.Abandoned >= workers.ThreadCount)
+        {
+            // Every thread of this member is held by a call that already missed its deadline: do not queue behind them.
+            return new MemberRun(index, model.Id, null, TimeSpan.Zero,
+                $"not called: {workers.Abandoned} earlier call(s) timed out and are still running");
+        }
+
         var scores = new float[batchSize * model.Labels.Count];
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
-        var started = Stopwatch.GetTimestamp();
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_timeout);
+        var queued = Stopwatch.GetTimestamp();
+        var started = queued;
+        var call = workers.Run(() =>
+        {
+            try
+            {
+                // The member's time runs from when it starts, not from when it was queued.
+                deadline.CancelAfter(_timeout);
+                started = Stopwatch.GetTimestamp();
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // The request gave up before this call started; nobody waits for it.
+            }
+
+            model.Predict(samples, batchSize, scores, deadline.Token);
+        });
         try
         {
-            // One deadline (the linked source's timer) both asks the model to stop (ONNX Runtime's terminate flag) and ends
-            // the wait: a model that ignores its token is abandoned at the deadline and its late result dropped.
-            await Task.Run(() => model.Predict(samples, batchSize, scores, timeout.Token), timeout.Token)
-                .WaitAsync(timeout.Token).ConfigureAwait(false);
+            // The same deadline asks the model to stop (ONNX Runtime's terminate flag) and ends the wait: a model that
+            // ignores its token is abandoned, its late result dropped, and its thread counted until it returns.
+            await call.WaitAsync(deadline.Token).ConfigureAwait(false);
             return new MemberRun(index, model.Id, scores, Stopwatch.GetElapsedTime(started), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new MemberRun(index, model.Id, null, Stopwatch.GetElapsedTime(started), $"timed out after {_timeout.TotalMilliseconds:0} ms");
+            workers.MarkAbandoned(call);
+            return new MemberRun(index, model.Id, null, Stopwatch.GetElapsedTime(queued), $"timed out after {_timeout.TotalMilliseconds:0} ms");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new MemberRun(index, model.Id, null, Stopwatch.GetElapsedTime(started), $"{ex.GetType().Name}: {ex.Message}");
+            return new MemberRun(index, model.Id, null, Stopwatch.GetElapsedTime(queued), $"{ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            deadline.Dispose();
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Chorus.Plugins;
 
 namespace Chorus.Hosting.Ensembles;
 
@@ -62,12 +63,17 @@ public sealed record EnsembleDefinition
         }
         catch (JsonException ex)
         {
-            throw new EnsembleLoadException(path, [$"is not valid JSON (line {ex.LineNumber + 1}): {ex.Message.Split(" Path:")[0]}"], ex);
+            throw new EnsembleLoadException(path, [$"is not valid JSON (line {ex.LineNumber + 1}): {ManifestText.JsonErrorText(ex)}"], ex);
         }
 
         using (document)
         {
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new EnsembleLoadException(path, ["must be a JSON object"]);
+            }
+
             var problems = new List<string>();
             var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString()! : null;
             if (string.IsNullOrWhiteSpace(id))
@@ -135,8 +141,8 @@ public sealed record EnsembleDefinition
             var strategy = FusionStrategyKind.Soft;
             if (root.TryGetProperty("strategy", out var strategyElement))
             {
-                var text = strategyElement.GetString() ?? string.Empty;
-                if (!Enum.TryParse(text, ignoreCase: true, out strategy) || int.TryParse(text, out _))
+                var text = strategyElement.ValueKind == JsonValueKind.String ? strategyElement.GetString()! : strategyElement.GetRawText();
+                if (!ManifestText.TryParseName(text, out strategy))
                 {
                     problems.Add($"'strategy' is '{text}'; use soft, hard, stacking or selection");
                 }
@@ -203,7 +209,7 @@ public sealed record EnsembleDefinition
 
         var onFailure = MemberFailurePolicy.Degrade;
         if (policy.TryGetProperty("onMemberFailure", out var failure)
-            && (failure.ValueKind != JsonValueKind.String || !Enum.TryParse(failure.GetString(), ignoreCase: true, out onFailure)))
+            && (failure.ValueKind != JsonValueKind.String || !ManifestText.TryParseName(failure.GetString()!, out onFailure)))
         {
             problems.Add("policy.onMemberFailure must be 'degrade' or 'fail'");
         }

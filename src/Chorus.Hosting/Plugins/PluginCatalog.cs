@@ -28,10 +28,15 @@ public sealed class PluginCatalog : IDisposable
             Add(LoadCodePlugin(registration, sessions, loggerFactory));
         }
 
-        foreach (var duplicate in _records.Where(r => r.Status == PluginStatus.Loaded).GroupBy(r => r.Id).Where(g => g.Count() > 1))
+        // A second plugin with an id already loaded is refused (the first one found keeps serving).
+        foreach (var duplicate in _records.Where(r => r.Status == PluginStatus.Loaded).GroupBy(r => r.Id).Where(g => g.Count() > 1).ToList())
         {
-            throw new PluginLoadException(duplicate.Key,
-                $"plugin id '{duplicate.Key}' is used by more than one plugin ({string.Join(", ", duplicate.Select(r => r.Source))}); ids must be unique.");
+            foreach (var later in duplicate.Skip(1))
+            {
+                later.Model!.Dispose();
+                _records[_records.IndexOf(later)] = new PluginRecord(later.Id, later.Source, later.Manifest, null,
+                    $"plugin id '{later.Id}' is already used by {duplicate.First().Source}; ids must be unique, so this copy was not loaded.");
+            }
         }
     }
 
@@ -98,8 +103,9 @@ public sealed class PluginCatalog : IDisposable
                 PluginRuntime.Assembly => AssemblyPluginLoader.CreateModel(manifest,
                     preloaded.TryGetValue(manifest.ManifestPath, out var assembly) ? assembly : AssemblyPluginLoader.LoadAssembly(manifest),
                     sessions, loggerFactory),
+                PluginRuntime.Native => NativePluginModel.Load(manifest),
                 _ => throw new PluginLoadException(manifest.Id,
-                    $"plugin '{manifest.Id}' ({manifest.ManifestPath}): runtime '{manifest.Runtime.ToString().ToLowerInvariant()}' is not supported by this host yet."),
+                    $"plugin '{manifest.Id}' ({manifest.ManifestPath}): runtime '{manifest.Runtime.ToString().ToLowerInvariant()}' is not supported by this host."),
             };
             return new PluginRecord(manifest.Id, folder, manifest, model, null);
         }
@@ -115,6 +121,13 @@ public sealed class PluginCatalog : IDisposable
         try
         {
             var model = registration.Create().CreateModel(new PluginContext(manifest, sessions, loggerFactory));
+            if (model is null || model.Id != manifest.Id)
+            {
+                model?.Dispose();
+                return new PluginRecord(manifest.Id, "code", manifest, null,
+                    $"plugin '{manifest.Id}' (registered in code): CreateModel must return a model whose Id is '{manifest.Id}'" + (model is null ? " (it returned null)." : $" (its Id is '{model.Id}')."));
+            }
+
             return new PluginRecord(manifest.Id, "code", manifest, model, null);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
