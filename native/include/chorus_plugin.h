@@ -9,7 +9,12 @@
  * what it keeps. Buffers passed to chorus_plugin_run() are owned by the host and valid only during the call.
  * Threading: chorus_plugin_run() may be called concurrently on one instance; a plugin that cannot allow that must lock.
  * Errors: functions return CHORUS_OK (0) or an error code; the text of the last error of an instance is
- * chorus_plugin_last_error(instance), of a failed chorus_plugin_create() chorus_plugin_last_error(NULL) on the same thread.
+ * chorus_plugin_last_error(instance), of a failed chorus_plugin_create() chorus_plugin_last_error(NULL). The host reads it
+ * on the thread that got the code, right after the call; the pointer must stay valid until that thread's next call into
+ * the plugin. On failure, *out is set to NULL and *output_written to 0. chorus_plugin_destroy(NULL) does nothing.
+ * Calling convention: the platform's C convention (cdecl); 32-bit Windows is not supported.
+ * Outputs: classification writes label_count scores per sample; regression writes label_count values per sample (the
+ * labels name the values).
  */
 #ifndef CHORUS_PLUGIN_H
 #define CHORUS_PLUGIN_H
@@ -77,7 +82,9 @@ CHORUS_EXPORT const char* chorus_plugin_last_error(const chorus_instance* instan
 
 CHORUS_EXPORT void chorus_plugin_destroy(chorus_instance* instance);
 
-/* Optional streaming exports (all three or none): state per stream; two streams never share it. */
+/* Optional streaming exports (all three or none): state per stream; two streams never share it. count is in samples of
+ * inputs[0]'s per-sample size; the plugin writes label_count values per frame it completes and reports how many it wrote.
+ * Version 1 hosts do not call them yet. */
 typedef struct chorus_stream chorus_stream;
 CHORUS_EXPORT int32_t chorus_plugin_stream_open(chorus_instance* instance, chorus_stream** out);
 CHORUS_EXPORT int32_t chorus_plugin_stream_push(chorus_stream* stream, const float* samples, int64_t count,

@@ -15,6 +15,7 @@ internal static class Program
                 "binding" => await BindingBenchmark.RunAsync(line),
                 "leaks" => LeakCheck.Run(line),
                 "ensemble" => await EnsembleBenchmark.RunAsync(line),
+                "native" => await NativePluginBenchmark.RunAsync(line),
                 _ => throw new BenchmarkException($"Unknown command '{line.Command}'. " + CommandLine.Usage, exitCode: 2),
             };
         }

@@ -21,7 +21,7 @@ public sealed class DigitsCommandTests
         Assert.That(text, Does.Match(@"digits-logreg\s+ok\s+onnx"));
         Assert.That(text, Does.Match(@"digits-mlp\s+ok\s+onnx"));
         Assert.That(text, Does.Match(@"digits-knn\s+ok\s+native"));
-        Assert.That(text, Does.Contain("4 plugin(s) loaded, 0 failed, 1 ensemble(s)"));
+        Assert.That(text, Does.Contain("4 plugin(s) loaded, 0 failed, 2 ensemble(s)"));
     }
 
     [Test]
