@@ -424,7 +424,7 @@ public sealed unsafe class OrtValue : IDisposable
     /// </summary>
     private void Describe()
     {
-        if (_described)
+        if (Volatile.Read(ref _described))
         {
             return;
         }
@@ -466,7 +466,8 @@ public sealed unsafe class OrtValue : IDisposable
             _shape = [];
         }
 
-        _described = true;
+        // Published last, with release semantics: a thread that sees it sees the fields above.
+        Volatile.Write(ref _described, true);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -27,8 +27,6 @@ internal static unsafe class OrtApi
     // --- Environment and global thread pools ---
     /// <summary>[151] St* CreateEnvWithCustomLoggerAndGlobalThreadPools(OrtLoggingFunction logging_function, void* logger_param, OrtLoggingLevel log_severity_level, const char* logid, const OrtThreadingOptions* tp_options, OrtEnv** out)</summary>
     public static delegate* unmanaged<nint, nint, int, byte*, nint, nint*, nint> CreateEnvWithCustomLoggerAndGlobalThreadPools;
-    /// <summary>[92] void ReleaseEnv(OrtEnv*)</summary>
-    public static delegate* unmanaged<nint, void> ReleaseEnv;
     /// <summary>[121] St* CreateThreadingOptions(OrtThreadingOptions** out)</summary>
     public static delegate* unmanaged<nint*, nint> CreateThreadingOptions;
     /// <summary>[122] void ReleaseThreadingOptions(OrtThreadingOptions*)</summary>
@@ -39,8 +37,6 @@ internal static unsafe class OrtApi
     public static delegate* unmanaged<nint, int, nint> SetGlobalInterOpNumThreads;
     /// <summary>[149] St* SetGlobalSpinControl(OrtThreadingOptions* tp_options, int allow_spinning)</summary>
     public static delegate* unmanaged<nint, int, nint> SetGlobalSpinControl;
-    /// <summary>[145] St* SetLanguageProjection(const OrtEnv* ort_env, OrtLanguageProjection projection)</summary>
-    public static delegate* unmanaged<nint, int, nint> SetLanguageProjection;
     /// <summary>[125] St* GetAvailableProviders(char*** out_ptr, int* provider_length)</summary>
     public static delegate* unmanaged<byte***, int*, nint> GetAvailableProviders;
     /// <summary>[126] St* ReleaseAvailableProviders(char** ptr, int providers_length)</summary>
@@ -193,8 +189,6 @@ internal static unsafe class OrtApi
     public static delegate* unmanaged<nint, void> ReleaseRunOptions;
     /// <summary>[46] St* RunOptionsSetTerminate(OrtRunOptions* options)</summary>
     public static delegate* unmanaged<nint, nint> RunOptionsSetTerminate;
-    /// <summary>[42] St* RunOptionsSetRunTag(OrtRunOptions* options, const char* run_tag)</summary>
-    public static delegate* unmanaged<nint, byte*, nint> RunOptionsSetRunTag;
 
     /// <summary>Reads every slot above from the table returned by <c>GetApi(Version)</c>.</summary>
     public static void Load(nint* table)
@@ -204,13 +198,11 @@ internal static unsafe class OrtApi
         ReleaseStatus = (delegate* unmanaged<nint, void>)table[93];
 
         CreateEnvWithCustomLoggerAndGlobalThreadPools = (delegate* unmanaged<nint, nint, int, byte*, nint, nint*, nint>)table[151];
-        ReleaseEnv = (delegate* unmanaged<nint, void>)table[92];
         CreateThreadingOptions = (delegate* unmanaged<nint*, nint>)table[121];
         ReleaseThreadingOptions = (delegate* unmanaged<nint, void>)table[122];
         SetGlobalIntraOpNumThreads = (delegate* unmanaged<nint, int, nint>)table[147];
         SetGlobalInterOpNumThreads = (delegate* unmanaged<nint, int, nint>)table[148];
         SetGlobalSpinControl = (delegate* unmanaged<nint, int, nint>)table[149];
-        SetLanguageProjection = (delegate* unmanaged<nint, int, nint>)table[145];
         GetAvailableProviders = (delegate* unmanaged<byte***, int*, nint>)table[125];
         ReleaseAvailableProviders = (delegate* unmanaged<byte**, int, nint>)table[126];
         GetExecutionProviderApi = (delegate* unmanaged<byte*, uint, nint*, nint>)table[195];
@@ -287,6 +279,5 @@ internal static unsafe class OrtApi
         CreateRunOptions = (delegate* unmanaged<nint*, nint>)table[39];
         ReleaseRunOptions = (delegate* unmanaged<nint, void>)table[97];
         RunOptionsSetTerminate = (delegate* unmanaged<nint, nint>)table[46];
-        RunOptionsSetRunTag = (delegate* unmanaged<nint, byte*, nint>)table[42];
     }
 }
