@@ -6,7 +6,7 @@ namespace Chorus.Cli;
 /// <summary>The <c>chorus</c> command line.</summary>
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static Task<int> Main(string[] args)
     {
         var root = new RootCommand("Chorus: run several models side by side and fuse their answers.");
         root.Subcommands.Add(InfoCommand.Create());
@@ -16,6 +16,8 @@ internal static class Program
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(FitCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(ServeCommand.Create());
+        // InvokeAsync turns Ctrl+C into a canceled token for the async commands (eval, fit, demo, serve).
+        return root.Parse(args).InvokeAsync();
     }
 }

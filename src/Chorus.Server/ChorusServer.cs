@@ -1,0 +1,349 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Chorus.Hosting;
+using Chorus.Hosting.Plugins;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chorus.Server;
+
+/// <summary>
+/// Serves a <see cref="ChorusHost"/> over HTTP with the Open Inference Protocol v2 (the REST protocol of KServe and
+/// Triton): health, server and model metadata, and inference on every loaded plugin model and every ensemble.
+/// </summary>
+/// <remarks>
+/// The caller owns the host and disposes it after the server. Requests run concurrently (models and ensembles are
+/// thread-safe). Endpoints and error codes are listed in docs/serving.md.
+/// </remarks>
+public sealed partial class ChorusServer : IAsyncDisposable
+{
+    private static readonly JsonDocumentOptions s_jsonOptions = new() { MaxDepth = 64 };
+    private static readonly string s_version = ServerVersion();
+
+    // Responses are application/json, never HTML: keep quotes and '<' readable in error messages.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly ChorusHost _host;
+    private readonly ChorusServerOptions _options;
+    private readonly Dictionary<string, ServedModel> _models = new(StringComparer.Ordinal);
+    private readonly byte[]? _apiKey;
+    private readonly ILogger _logger;
+    private readonly WebApplication _app;
+    private bool _started;
+
+    /// <summary>Creates a server for <paramref name="host"/>; nothing listens until <see cref="StartAsync"/>.</summary>
+    /// <param name="host">The host whose models and ensembles to serve; the caller keeps ownership.</param>
+    /// <param name="options">Addresses, limits and the optional API key.</param>
+    /// <param name="loggerFactory">Receives request failures (500s); none when null.</param>
+    public ChorusServer(ChorusHost host, ChorusServerOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxRequestBodyBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxTensorElements);
+        _host = host;
+        _options = options;
+        _apiKey = string.IsNullOrEmpty(options.ApiKey) ? null : Encoding.UTF8.GetBytes(options.ApiKey);
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Chorus.Server");
+
+        // Plugin ids come first; an ensemble whose id equals a plugin id is not served (docs/serving.md).
+        foreach (var record in host.Catalog.Plugins)
+        {
+            _models.TryAdd(record.Id, new ServedPlugin(record));
+        }
+
+        foreach (var ensemble in host.Ensembles)
+        {
+            _models.TryAdd(ensemble.Id, new ServedEnsemble(ensemble, host));
+        }
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(ChorusServer).Assembly.GetName().Name });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        _app = builder.Build();
+        foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            _app.Urls.Add(url);
+        }
+
+        _app.UseRouting();
+        _app.Use(HandleErrorsAndKeyAsync);
+        MapEndpoints(_app);
+    }
+
+    /// <summary>The names served under <c>/v2/models/{name}</c>: plugin ids (loaded or not) and ensemble ids.</summary>
+    public IReadOnlyCollection<string> ModelNames => _models.Keys;
+
+    /// <summary>The addresses the server listens on (actual ports once started).</summary>
+    public IReadOnlyList<string> Addresses =>
+        _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+
+    /// <summary>Starts listening; returns the first bound address (with the real port when the URL asked for port 0).</summary>
+    public async Task<string> StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _started = true;
+        var addresses = Addresses;
+        return addresses.Count > 0 ? addresses[0] : _options.Urls;
+    }
+
+    /// <summary>Stops listening, letting running requests finish until <paramref name="cancellationToken"/> fires.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_started)
+        {
+            _started = false;
+            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the server (not the host).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void MapEndpoints(WebApplication app)
+    {
+        // Reference §(b) table: server live / ready / metadata.
+        app.MapGet("/v2", context => WriteJsonAsync(context, 200, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", "chorus");
+            writer.WriteString("version", s_version);
+            writer.WriteStartArray("extensions");
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }));
+        app.MapGet("/v2/health/live", context => Status(context, 200));
+        app.MapGet("/v2/health/ready", context => Status(context, _host.Catalog.Plugins.Any(p => p.Status == PluginStatus.Loaded) ? 200 : 503));
+
+        // Model metadata, readiness and inference, with or without a version segment.
+        foreach (var prefix in new[] { "/v2/models/{name}", "/v2/models/{name}/versions/{version}" })
+        {
+            app.MapGet(prefix, context => WriteMetadataAsync(context, Resolve(context)));
+            app.MapGet(prefix + "/ready", context => Status(context, Resolve(context).Unavailable is null ? 200 : 503));
+            app.MapPost(prefix + "/infer", InferAsync);
+        }
+
+        app.MapFallback(context => throw ProtocolException.NotFound($"no endpoint {context.Request.Method} {context.Request.Path}; see docs/serving.md."));
+    }
+
+    private async Task HandleErrorsAndKeyAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            if (_apiKey is not null && !context.Request.Path.StartsWithSegments("/v2/health", StringComparison.Ordinal) && !HasApiKey(context.Request))
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                throw new ProtocolException(401, "this server needs an API key: send 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+            }
+
+            await next(context).ConfigureAwait(false);
+        }
+        catch (ProtocolException ex)
+        {
+            await WriteErrorAsync(context, ex.StatusCode, ex.Message).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limits: 413 for a body over MaxRequestBodyBytes, 400 for a malformed request.
+            var message = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"the request body is larger than the server's limit of {_options.MaxRequestBodyBytes} bytes."
+                : ex.Message;
+            await WriteErrorAsync(context, ex.StatusCode, message).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            await WriteErrorAsync(context, 400, $"the request body is not valid JSON: {ex.Message}").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody is left to answer.
+        }
+#pragma warning disable CA1031 // A request must never take the server down; the failure is logged and answered as 500.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogRequestFailed(_logger, ex, context.Request.Method, context.Request.Path.Value ?? string.Empty);
+            await WriteErrorAsync(context, 500, $"internal error: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    private bool HasApiKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        var key = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? authorization["Bearer ".Length..].Trim()
+            : request.Headers["x-api-key"].ToString();
+        return key.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), _apiKey);
+    }
+
+    private ServedModel Resolve(HttpContext context)
+    {
+        var name = context.Request.RouteValues["name"] as string ?? string.Empty;
+        if (!IsValidName(name))
+        {
+            throw ProtocolException.BadRequest("a model name may hold only letters, digits, '.', '_' and '-' (no '..'), up to 128 characters.");
+        }
+
+        if (!_models.TryGetValue(name, out var model))
+        {
+            throw ProtocolException.NotFound($"there is no model '{name}'. Served: {string.Join(", ", _models.Keys.DefaultIfEmpty("(none)"))}.");
+        }
+
+        if (context.Request.RouteValues["version"] is string version && version != model.Version)
+        {
+            throw ProtocolException.NotFound($"model '{name}' has no version '{version}'; it has '{model.Version}'.");
+        }
+
+        return model;
+    }
+
+    private async Task InferAsync(HttpContext context)
+    {
+        var model = Resolve(context);
+        if (model.Unavailable is { } reason)
+        {
+            throw new ProtocolException(503, reason);
+        }
+
+        if (context.Request.ContentLength > _options.MaxRequestBodyBytes)
+        {
+            throw new ProtocolException(413, $"the request body is larger than the server's limit of {_options.MaxRequestBodyBytes} bytes.");
+        }
+
+        InferenceRequest request;
+        using (var document = await JsonDocument.ParseAsync(context.Request.Body, s_jsonOptions, context.RequestAborted).ConfigureAwait(false))
+        {
+            request = InferenceRequestReader.Read(document.RootElement, model, _options.MaxTensorElements);
+        }
+
+        var result = await model.InferAsync(request, context.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(context, 200, writer => InferenceResponseWriter.Write(writer, model, request, result)).ConfigureAwait(false);
+    }
+
+    private static Task WriteMetadataAsync(HttpContext context, ServedModel model) => WriteJsonAsync(context, 200, writer =>
+    {
+        // Reference §(b): $metadata_model_response.
+        writer.WriteStartObject();
+        writer.WriteString("name", model.Name);
+        writer.WriteStartArray("versions");
+        writer.WriteStringValue(model.Version);
+        writer.WriteEndArray();
+        writer.WriteString("platform", model.Platform);
+        writer.WriteStartArray("inputs");
+        WriteTensorMetadata(writer, model.InputName, "FP32", [-1, model.SampleSize]);
+        writer.WriteEndArray();
+        writer.WriteStartArray("outputs");
+        foreach (var (name, datatype, shape) in model.Outputs)
+        {
+            WriteTensorMetadata(writer, name, datatype, shape);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    });
+
+    private static void WriteTensorMetadata(Utf8JsonWriter writer, string name, string datatype, int[] shape)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", name);
+        writer.WriteString("datatype", datatype);
+        writer.WriteStartArray("shape");
+        foreach (var dimension in shape)
+        {
+            writer.WriteNumberValue(dimension);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Health and readiness answer with the status only and an empty body, as Triton does (reference: "Health body discrepancy").</summary>
+    private static Task Status(HttpContext context, int statusCode)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentLength = 0;
+        return Task.CompletedTask;
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int statusCode, string message)
+    {
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        context.Response.Clear();
+        if (statusCode == 401)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        return WriteJsonAsync(context, statusCode, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("error", message);
+            writer.WriteEndObject();
+        });
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int statusCode, Action<Utf8JsonWriter> write)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "application/json";
+        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, s_writerOptions))
+        {
+            write(writer);
+            writer.Flush();
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    internal static bool IsValidName([NotNullWhen(true)] string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 128 || name.Contains("..", StringComparison.Ordinal) || name[0] == '.')
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string ServerVersion()
+    {
+        var version = typeof(ChorusServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    private static partial void LogRequestFailed(ILogger logger, Exception exception, string method, string path);
+}

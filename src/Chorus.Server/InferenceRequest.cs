@@ -1,0 +1,9 @@
+namespace Chorus.Server;
+
+/// <summary>A validated inference request: the samples as floats, and what the caller asked for.</summary>
+/// <param name="Id">The request id, echoed in the response.</param>
+/// <param name="Samples"><paramref name="BatchSize"/> × the model's sample size values, row-major.</param>
+/// <param name="BatchSize">Samples in the request (the first dimension of the input shape).</param>
+/// <param name="RequestedOutputs">Outputs named in the request's <c>outputs</c>; null returns the default outputs.</param>
+/// <param name="MemberScores">The request parameter <c>member_scores</c>: return each ensemble member's scores too.</param>
+internal sealed record InferenceRequest(string? Id, float[] Samples, int BatchSize, IReadOnlyList<string>? RequestedOutputs, bool MemberScores);
