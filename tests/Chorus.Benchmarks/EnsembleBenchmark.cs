@@ -110,7 +110,7 @@ internal static class EnsembleBenchmark
         }
 
         report.AppendLine();
-        report.AppendLine("µs: median over rounds of each round's mean per request. 'Members alone' call each IModel.Predict directly; 'fused' is Ensemble.PredictAsync (members on the thread pool with their timeouts, label alignment, soft voting, result objects).");
+        report.AppendLine("µs: median over rounds of each round's mean per request. 'Members alone' call each IModel.Predict directly; 'fused' is Ensemble.PredictAsync (members on their own worker threads with their timeouts, label alignment, soft voting, result objects).");
         report.AppendLine();
         foreach (var verdict in verdicts)
         {
