@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
@@ -31,12 +34,18 @@ public sealed partial class ChorusServer : IAsyncDisposable
     private static readonly JsonDocumentOptions s_jsonOptions = new() { MaxDepth = 64 };
     private static readonly string s_version = ServerVersion();
 
+    /// <summary>The header that gives the JSON length when binary tensor data follows it (binary tensor data extension).</summary>
+    private const string HeaderLengthHeader = "Inference-Header-Content-Length";
+
     // Responses are application/json, never HTML: keep quotes and '<' readable in error messages.
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ChorusHost _host;
     private readonly ChorusServerOptions _options;
     private readonly Dictionary<string, ServedModel> _models = new(StringComparer.Ordinal);
+
+    // The model set is fixed at construction, so the metrics need no lock: only their counters change.
+    private readonly Dictionary<ServedModel, ModelMetrics> _metrics = [];
     private readonly byte[]? _apiKey;
     private readonly ILogger _logger;
     private readonly WebApplication _app;
@@ -66,6 +75,11 @@ public sealed partial class ChorusServer : IAsyncDisposable
         foreach (var ensemble in host.Ensembles)
         {
             _models.TryAdd(ensemble.Id, new ServedEnsemble(ensemble, host));
+        }
+
+        foreach (var model in _models.Values)
+        {
+            _metrics.Add(model, new ModelMetrics(model));
         }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(ChorusServer).Assembly.GetName().Name });
@@ -129,6 +143,7 @@ public sealed partial class ChorusServer : IAsyncDisposable
             writer.WriteString("name", "chorus");
             writer.WriteString("version", s_version);
             writer.WriteStartArray("extensions");
+            writer.WriteStringValue("binary_tensor_data");
             writer.WriteEndArray();
             writer.WriteEndObject();
         }));
@@ -142,6 +157,13 @@ public sealed partial class ChorusServer : IAsyncDisposable
             app.MapGet(prefix + "/ready", context => Status(context, Resolve(context).Unavailable is null ? 200 : 503));
             app.MapPost(prefix + "/infer", InferAsync);
         }
+
+        app.MapGet("/metrics", async context =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = PrometheusExposition.ContentType;
+            await context.Response.WriteAsync(PrometheusExposition.Write([.. _metrics.Values]), context.RequestAborted).ConfigureAwait(false);
+        });
 
         app.MapFallback(context => throw ProtocolException.NotFound($"no endpoint {context.Request.Method} {context.Request.Path}; see docs/serving.md."));
     }
@@ -220,24 +242,119 @@ public sealed partial class ChorusServer : IAsyncDisposable
     private async Task InferAsync(HttpContext context)
     {
         var model = Resolve(context);
-        if (model.Unavailable is { } reason)
+        var metrics = _metrics[model];
+        var started = Stopwatch.GetTimestamp();
+        try
         {
-            throw new ProtocolException(503, reason);
-        }
+            if (model.Unavailable is { } reason)
+            {
+                throw new ProtocolException(503, reason);
+            }
 
+            var request = await ReadRequestAsync(context, model).ConfigureAwait(false);
+            var computeStarted = Stopwatch.GetTimestamp();
+            InferenceResult result;
+            try
+            {
+                result = await model.InferAsync(request, context.RequestAborted).ConfigureAwait(false);
+            }
+            finally
+            {
+                metrics.ComputeDuration.Observe(Stopwatch.GetTimestamp() - computeStarted);
+            }
+
+            await WriteInferenceResponseAsync(context, model, request, result).ConfigureAwait(false);
+            metrics.RecordSuccess(request, result);
+        }
+        catch (Exception ex)
+        {
+            metrics.RecordFailure(ex switch
+            {
+                OperationCanceledException when context.RequestAborted.IsCancellationRequested => FailureReason.Canceled,
+                ProtocolException { StatusCode: < 500 } or BadHttpRequestException or JsonException => FailureReason.Other,
+                _ => FailureReason.Backend,
+            });
+            throw;
+        }
+        finally
+        {
+            metrics.RequestDuration.Observe(Stopwatch.GetTimestamp() - started);
+        }
+    }
+
+    /// <summary>
+    /// Reads the body: JSON alone, or with <c>Inference-Header-Content-Length</c> a JSON header followed by binary tensor
+    /// data (or, when the header is 0, one input's raw bytes).
+    /// </summary>
+    private async Task<InferenceRequest> ReadRequestAsync(HttpContext context, ServedModel model)
+    {
         if (context.Request.ContentLength > _options.MaxRequestBodyBytes)
         {
             throw new ProtocolException(413, $"the request body is larger than the server's limit of {_options.MaxRequestBodyBytes} bytes.");
         }
 
-        InferenceRequest request;
-        using (var document = await JsonDocument.ParseAsync(context.Request.Body, s_jsonOptions, context.RequestAborted).ConfigureAwait(false))
+        var headerValues = context.Request.Headers[HeaderLengthHeader];
+        if (headerValues.Count == 0)
         {
-            request = InferenceRequestReader.Read(document.RootElement, model, _options.MaxTensorElements);
+            if (context.Request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                throw ProtocolException.BadRequest(
+                    $"a binary request (application/octet-stream) needs the '{HeaderLengthHeader}' header giving the length of its JSON header.");
+            }
+
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, s_jsonOptions, context.RequestAborted).ConfigureAwait(false);
+            return InferenceRequestReader.Read(document.RootElement, model, _options.MaxTensorElements, binary: null);
         }
 
-        var result = await model.InferAsync(request, context.RequestAborted).ConfigureAwait(false);
-        await WriteJsonAsync(context, 200, writer => InferenceResponseWriter.Write(writer, model, request, result)).ConfigureAwait(false);
+        if (headerValues.Count != 1 || !long.TryParse(headerValues[0], NumberStyles.None, CultureInfo.InvariantCulture, out var jsonLength))
+        {
+            throw ProtocolException.BadRequest($"'{HeaderLengthHeader}' must be one non-negative integer (the JSON header's length in bytes); got '{headerValues}'.");
+        }
+
+        // Kestrel stops the copy with 413 past MaxRequestBodyBytes, so the buffer stays bounded.
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        var body = new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+        if (jsonLength > body.Length)
+        {
+            throw ProtocolException.BadRequest($"'{HeaderLengthHeader}' is {jsonLength} bytes but the whole body is only {body.Length}.");
+        }
+
+        if (jsonLength == 0)
+        {
+            return InferenceRequestReader.ReadRaw(body.Span, model);
+        }
+
+        using (var document = JsonDocument.Parse(body[..(int)jsonLength], s_jsonOptions))
+        {
+            return InferenceRequestReader.Read(document.RootElement, model, _options.MaxTensorElements, body[(int)jsonLength..]);
+        }
+    }
+
+    private static async Task WriteInferenceResponseAsync(HttpContext context, ServedModel model, InferenceRequest request, InferenceResult result)
+    {
+        var json = new ArrayBufferWriter<byte>();
+        var binary = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(json, s_writerOptions))
+        {
+            InferenceResponseWriter.Write(writer, model, request, result, binary);
+        }
+
+        context.Response.StatusCode = 200;
+        if (binary.WrittenCount == 0 && !result.Outputs.Any(o => request.IsBinary(o.Name)))
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = json.WrittenCount;
+            await context.Response.Body.WriteAsync(json.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        // Binary tensor data extension: the JSON header, then each binary output's bytes in JSON order.
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.Headers[HeaderLengthHeader] = json.WrittenCount.ToString(CultureInfo.InvariantCulture);
+        context.Response.ContentLength = json.WrittenCount + binary.WrittenCount;
+        await context.Response.Body.WriteAsync(json.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.WriteAsync(binary.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static Task WriteMetadataAsync(HttpContext context, ServedModel model) => WriteJsonAsync(context, 200, writer =>

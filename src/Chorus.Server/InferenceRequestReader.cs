@@ -1,14 +1,21 @@
+using System.Buffers.Binary;
 using System.Text.Json;
 
 namespace Chorus.Server;
 
 /// <summary>
 /// Reads and validates a v2 <c>$inference_request</c> (reference §(b)): one input named as the model's metadata says,
-/// shape [N, d1, ..., dk] with d1·…·dk = the model's sample size, data flat or nested, row-major.
+/// shape [N, d1, ..., dk] with d1·…·dk = the model's sample size, data flat or nested, row-major, or sent as binary
+/// tensor data after the JSON (the binary tensor data extension: <c>parameters.binary_data_size</c>, little-endian).
 /// </summary>
 internal static class InferenceRequestReader
 {
-    public static InferenceRequest Read(JsonElement root, ServedModel model, long maxTensorElements)
+    /// <summary>Reads the JSON header of a request.</summary>
+    /// <param name="root">The JSON header.</param>
+    /// <param name="model">The model the request is for.</param>
+    /// <param name="maxTensorElements">The most elements one input may hold.</param>
+    /// <param name="binary">The bytes after the JSON header; null when the request has no <c>Inference-Header-Content-Length</c>.</param>
+    public static InferenceRequest Read(JsonElement root, ServedModel model, long maxTensorElements, ReadOnlyMemory<byte>? binary)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -24,6 +31,7 @@ internal static class InferenceRequestReader
         }
 
         var memberScores = false;
+        var allBinary = false;
         if (root.TryGetProperty("parameters", out var parameters))
         {
             if (parameters.ValueKind != JsonValueKind.Object)
@@ -40,9 +48,15 @@ internal static class InferenceRequestReader
                     _ => throw ProtocolException.BadRequest("parameter 'member_scores' must be true or false."),
                 };
             }
+
+            if (parameters.TryGetProperty("binary_data_output", out var binaryOutput))
+            {
+                allBinary = Flag(binaryOutput, "parameter 'binary_data_output'");
+            }
         }
 
-        var requested = ReadRequestedOutputs(root, model);
+        var binaryOutputs = new HashSet<string>(StringComparer.Ordinal);
+        var requested = ReadRequestedOutputs(root, model, binaryOutputs);
 
         if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
         {
@@ -78,23 +92,142 @@ internal static class InferenceRequestReader
         };
 
         var (batch, elements) = ReadShape(input, name, model, maxTensorElements);
-        if (!input.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
-        {
-            throw ProtocolException.BadRequest($"input '{name}' needs 'data', an array (flat or nested, row-major). Binary tensor data is not supported.");
-        }
-
         var samples = new float[elements];
-        var count = 0;
-        Flatten(data, samples, ref count, kind, name, datatype);
-        if (count != elements)
+        var binarySize = BinaryDataSize(input, name);
+        var hasData = input.TryGetProperty("data", out var data);
+        if (binarySize is { } size)
         {
-            throw ProtocolException.BadRequest($"input '{name}': the shape holds {elements} element(s) but 'data' has {count}.");
+            if (hasData)
+            {
+                throw ProtocolException.BadRequest($"input '{name}' has both 'data' and parameter 'binary_data_size'; send one.");
+            }
+
+            if (binary is not { } body)
+            {
+                throw ProtocolException.BadRequest(
+                    $"input '{name}' has parameter 'binary_data_size' but the request has no 'Inference-Header-Content-Length' header giving the JSON length.");
+            }
+
+            var expected = (long)elements * BytesPer(kind, datatype);
+            if (size != expected)
+            {
+                throw ProtocolException.BadRequest(
+                    $"input '{name}': 'binary_data_size' is {size} bytes but {datatype} with the shape's {elements} element(s) takes {expected}.");
+            }
+
+            if (size != body.Length)
+            {
+                throw ProtocolException.BadRequest(
+                    $"the binary tensor data after the JSON header is {body.Length} bytes but the inputs' 'binary_data_size' add up to {size}.");
+            }
+
+            Decode(body.Span, samples, kind, datatype, name);
+        }
+        else
+        {
+            if (!hasData || data.ValueKind != JsonValueKind.Array)
+            {
+                throw ProtocolException.BadRequest(
+                    $"input '{name}' needs 'data', an array (flat or nested, row-major), or parameter 'binary_data_size' with binary tensor data after the JSON.");
+            }
+
+            if (binary is { Length: > 0 } extra)
+            {
+                throw ProtocolException.BadRequest(
+                    $"the request has {extra.Length} bytes of binary tensor data after the JSON header but no input has 'binary_data_size'.");
+            }
+
+            var count = 0;
+            Flatten(data, samples, ref count, kind, name, datatype);
+            if (count != elements)
+            {
+                throw ProtocolException.BadRequest($"input '{name}': the shape holds {elements} element(s) but 'data' has {count}.");
+            }
         }
 
-        return new InferenceRequest(id, samples, batch, requested, memberScores);
+        return new InferenceRequest(id, samples, batch, requested, memberScores, binaryOutputs, allBinary);
     }
 
-    private static List<string>? ReadRequestedOutputs(JsonElement root, ServedModel model)
+    /// <summary>
+    /// Raw binary mode (<c>Inference-Header-Content-Length: 0</c>): the body is one input's bytes with no JSON, treated as
+    /// batch 1. The model's input is FP32, so the body must hold exactly its sample size in little-endian FP32.
+    /// </summary>
+    public static InferenceRequest ReadRaw(ReadOnlySpan<byte> body, ServedModel model)
+    {
+        var expected = (long)model.SampleSize * sizeof(float);
+        if (body.Length != expected)
+        {
+            throw ProtocolException.BadRequest(
+                $"raw binary request ('Inference-Header-Content-Length: 0'): model '{model.Name}' takes one FP32 sample of {model.SampleSize} values ({expected} bytes); the body has {body.Length}.");
+        }
+
+        var samples = new float[model.SampleSize];
+        Decode(body, samples, NumberKind.Real, "FP32", model.InputName);
+        return new InferenceRequest(null, samples, 1, null, false, new HashSet<string>(StringComparer.Ordinal), false);
+    }
+
+    private static long? BinaryDataSize(JsonElement input, string name)
+    {
+        if (!input.TryGetProperty("parameters", out var parameters))
+        {
+            return null;
+        }
+
+        if (parameters.ValueKind != JsonValueKind.Object)
+        {
+            throw ProtocolException.BadRequest($"input '{name}': 'parameters' must be an object.");
+        }
+
+        if (!parameters.TryGetProperty("binary_data_size", out var size))
+        {
+            return null;
+        }
+
+        return size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var bytes) && bytes >= 0
+            ? bytes
+            : throw ProtocolException.BadRequest($"input '{name}': parameter 'binary_data_size' must be a non-negative integer (bytes).");
+    }
+
+    private static int BytesPer(NumberKind kind, string datatype) => kind switch
+    {
+        NumberKind.Real => datatype == "FP64" ? sizeof(double) : sizeof(float),
+        NumberKind.Int32 => sizeof(int),
+        NumberKind.Int64 => sizeof(long),
+        _ => sizeof(byte),
+    };
+
+    /// <summary>Converts little-endian tensor bytes to FP32; the caller checked that the length matches.</summary>
+    private static void Decode(ReadOnlySpan<byte> bytes, Span<float> destination, NumberKind kind, string datatype, string name)
+    {
+        var width = BytesPer(kind, datatype);
+        for (var i = 0; i < destination.Length; i++)
+        {
+            var item = bytes.Slice(i * width, width);
+            var value = kind switch
+            {
+                NumberKind.Real when width == sizeof(double) => (float)BinaryPrimitives.ReadDoubleLittleEndian(item),
+                NumberKind.Real => BinaryPrimitives.ReadSingleLittleEndian(item),
+                NumberKind.Int32 => BinaryPrimitives.ReadInt32LittleEndian(item),
+                NumberKind.Int64 => BinaryPrimitives.ReadInt64LittleEndian(item),
+                _ => item[0],
+            };
+            if (!float.IsFinite(value))
+            {
+                throw ProtocolException.BadRequest($"input '{name}': binary element {i} is not a finite {datatype} value within the FP32 range.");
+            }
+
+            destination[i] = value;
+        }
+    }
+
+    private static bool Flag(JsonElement value, string what) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw ProtocolException.BadRequest($"{what} must be true or false."),
+    };
+
+    private static List<string>? ReadRequestedOutputs(JsonElement root, ServedModel model, HashSet<string> binaryOutputs)
     {
         if (!root.TryGetProperty("outputs", out var outputs))
         {
@@ -117,6 +250,18 @@ internal static class InferenceRequestReader
             }
 
             names.Add(name);
+            if (output.TryGetProperty("parameters", out var parameters))
+            {
+                if (parameters.ValueKind != JsonValueKind.Object)
+                {
+                    throw ProtocolException.BadRequest($"output '{name}': 'parameters' must be an object.");
+                }
+
+                if (parameters.TryGetProperty("binary_data", out var binary) && Flag(binary, $"output '{name}': parameter 'binary_data'"))
+                {
+                    binaryOutputs.Add(name);
+                }
+            }
         }
 
         return names;

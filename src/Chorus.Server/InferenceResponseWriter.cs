@@ -1,11 +1,18 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json;
 
 namespace Chorus.Server;
 
-/// <summary>Writes a v2 <c>$inference_response</c> (reference §(b)): model_name, model_version, id, parameters, outputs.</summary>
+/// <summary>
+/// Writes a v2 <c>$inference_response</c> (reference §(b)): model_name, model_version, id, parameters, outputs. Outputs
+/// the request asked for as binary carry <c>parameters.binary_data_size</c> instead of <c>data</c>, and their
+/// little-endian bytes go to <c>binary</c> in output order (BYTES elements as a 4-byte length, then the UTF-8 bytes).
+/// </summary>
 internal static class InferenceResponseWriter
 {
-    public static void Write(Utf8JsonWriter writer, ServedModel model, InferenceRequest request, InferenceResult result)
+    public static void Write(Utf8JsonWriter writer, ServedModel model, InferenceRequest request, InferenceResult result, IBufferWriter<byte> binary)
     {
         writer.WriteStartObject();
         writer.WriteString("model_name", model.Name);
@@ -50,6 +57,15 @@ internal static class InferenceResponseWriter
             }
 
             writer.WriteEndArray();
+            if (request.IsBinary(output.Name))
+            {
+                writer.WriteStartObject("parameters");
+                writer.WriteNumber("binary_data_size", WriteBinary(output, binary));
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                continue;
+            }
+
             writer.WriteStartArray("data");
             if (output.Values is not null)
             {
@@ -72,5 +88,33 @@ internal static class InferenceResponseWriter
 
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    private static int WriteBinary(OutputTensor output, IBufferWriter<byte> binary)
+    {
+        if (output.Values is { } values)
+        {
+            var span = binary.GetSpan(values.Length * sizeof(float));
+            for (var i = 0; i < values.Length; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(span[(i * sizeof(float))..], values[i]);
+            }
+
+            binary.Advance(values.Length * sizeof(float));
+            return values.Length * sizeof(float);
+        }
+
+        var total = 0;
+        foreach (var text in output.Strings ?? [])
+        {
+            var length = Encoding.UTF8.GetByteCount(text);
+            var span = binary.GetSpan(sizeof(int) + length);
+            BinaryPrimitives.WriteInt32LittleEndian(span, length);
+            Encoding.UTF8.GetBytes(text, span[sizeof(int)..]);
+            binary.Advance(sizeof(int) + length);
+            total += sizeof(int) + length;
+        }
+
+        return total;
     }
 }

@@ -1,0 +1,75 @@
+namespace Chorus.Server;
+
+/// <summary>The counters and histograms of one served model or ensemble; every update is an <see cref="Interlocked"/> operation.</summary>
+internal sealed class ModelMetrics
+{
+    private long _success;
+    private long _failureOther;
+    private long _failureBackend;
+    private long _failureCanceled;
+    private long _inferences;
+    private long _degraded;
+    private long _disagreeing;
+
+    public ModelMetrics(ServedModel model)
+    {
+        Model = model;
+    }
+
+    public ServedModel Model { get; }
+
+    public bool IsEnsemble => Model is ServedEnsemble;
+
+    public LatencyHistogram RequestDuration { get; } = new();
+
+    public LatencyHistogram ComputeDuration { get; } = new();
+
+    public long Success => Interlocked.Read(ref _success);
+
+    public long Inferences => Interlocked.Read(ref _inferences);
+
+    public long Degraded => Interlocked.Read(ref _degraded);
+
+    public long Disagreeing => Interlocked.Read(ref _disagreeing);
+
+    /// <summary>Failures by Triton's <c>reason</c> label.</summary>
+    public IEnumerable<(string Reason, long Count)> Failures =>
+    [
+        ("OTHER", Interlocked.Read(ref _failureOther)),
+        ("CANCELED", Interlocked.Read(ref _failureCanceled)),
+        ("BACKEND", Interlocked.Read(ref _failureBackend)),
+    ];
+
+    public void RecordSuccess(InferenceRequest request, InferenceResult result)
+    {
+        Interlocked.Increment(ref _success);
+        Interlocked.Add(ref _inferences, request.BatchSize);
+        if (result.Parameters.TryGetValue("degraded", out var degraded) && degraded is true)
+        {
+            Interlocked.Increment(ref _degraded);
+        }
+
+        // 'agreement' is the lowest in the batch, so the request disagrees when any of its samples does.
+        if (result.Parameters.TryGetValue("agreement", out var agreement) && agreement is double value && value < 1)
+        {
+            Interlocked.Increment(ref _disagreeing);
+        }
+    }
+
+    /// <summary>A failed request: OTHER for a request the server refused (4xx), CANCELED when the client went away, else BACKEND.</summary>
+    public void RecordFailure(FailureReason reason)
+    {
+        switch (reason)
+        {
+            case FailureReason.Other:
+                Interlocked.Increment(ref _failureOther);
+                break;
+            case FailureReason.Canceled:
+                Interlocked.Increment(ref _failureCanceled);
+                break;
+            default:
+                Interlocked.Increment(ref _failureBackend);
+                break;
+        }
+    }
+}
