@@ -87,7 +87,14 @@ public sealed class LabelAlignment
     /// <param name="memberRow">The member's <see cref="MemberClassCount"/> scores, in its own order.</param>
     /// <param name="ensembleRow">Receives <see cref="EnsembleClassCount"/> scores in the ensemble's order.</param>
     /// <exception cref="ArgumentException">A span has the wrong length.</exception>
-    public void Apply(ReadOnlySpan<float> memberRow, Span<double> ensembleRow)
+    public void Apply(ReadOnlySpan<float> memberRow, Span<double> ensembleRow) => ApplyCore(memberRow, ensembleRow);
+
+    /// <inheritdoc cref="Apply(ReadOnlySpan{float}, Span{double})"/>
+    public void Apply(ReadOnlySpan<double> memberRow, Span<double> ensembleRow) => ApplyCore(memberRow, ensembleRow);
+
+    // One body for both element types; the JIT specialises it per type, so neither allocates or boxes.
+    private void ApplyCore<T>(ReadOnlySpan<T> memberRow, Span<double> ensembleRow)
+        where T : System.Numerics.INumberBase<T>
     {
         var map = _memberToEnsemble;
         CheckLengths(memberRow.Length, ensembleRow.Length);
@@ -98,26 +105,7 @@ public sealed class LabelAlignment
 
         for (var j = 0; j < map.Length; j++)
         {
-            ensembleRow[map[j]] = memberRow[j];
-        }
-    }
-
-    /// <summary>Writes one member row in the ensemble's order; classes the member does not cover get 0.</summary>
-    /// <param name="memberRow">The member's <see cref="MemberClassCount"/> scores, in its own order.</param>
-    /// <param name="ensembleRow">Receives <see cref="EnsembleClassCount"/> scores in the ensemble's order.</param>
-    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
-    public void Apply(ReadOnlySpan<double> memberRow, Span<double> ensembleRow)
-    {
-        var map = _memberToEnsemble;
-        CheckLengths(memberRow.Length, ensembleRow.Length);
-        if (!CoversAll)
-        {
-            ensembleRow.Clear();
-        }
-
-        for (var j = 0; j < map.Length; j++)
-        {
-            ensembleRow[map[j]] = memberRow[j];
+            ensembleRow[map[j]] = double.CreateTruncating(memberRow[j]);
         }
     }
 
