@@ -91,9 +91,12 @@ public sealed class ChorusHost : IDisposable
                 continue;
             }
 
+            // Members call through the catalog, so a plugin unloaded later fails as a member (the policy decides what
+            // follows) instead of a disposed model being called, and a reload serves the ensemble without a restart.
+            var model = Catalog.GetServingModel(member.PluginId) ?? record.Model;
             try
             {
-                members.Add((member, record.Model, LabelAlignment.Create(definition.Labels, record.Model.Labels, member.PluginId)));
+                members.Add((member, model, LabelAlignment.Create(definition.Labels, model.Labels, member.PluginId)));
             }
             catch (FusionConfigurationException ex)
             {

@@ -69,7 +69,7 @@ public sealed partial class ChorusServer : IAsyncDisposable
         // Plugin ids come first; an ensemble whose id equals a plugin id is not served (docs/serving.md).
         foreach (var record in host.Catalog.Plugins)
         {
-            _models.TryAdd(record.Id, new ServedPlugin(record));
+            _models.TryAdd(record.Id, new ServedPlugin(host.Catalog, record));
         }
 
         foreach (var ensemble in host.Ensembles)
@@ -144,6 +144,7 @@ public sealed partial class ChorusServer : IAsyncDisposable
             writer.WriteString("version", s_version);
             writer.WriteStartArray("extensions");
             writer.WriteStringValue("binary_tensor_data");
+            writer.WriteStringValue("model_repository");
             writer.WriteEndArray();
             writer.WriteEndObject();
         }));
@@ -157,6 +158,11 @@ public sealed partial class ChorusServer : IAsyncDisposable
             app.MapGet(prefix + "/ready", context => Status(context, Resolve(context).Unavailable is null ? 200 : 503));
             app.MapPost(prefix + "/infer", InferAsync);
         }
+
+        // Triton's model repository extension (reference §(b) table rows "Triton: repo index / load / unload").
+        app.MapPost("/v2/repository/index", WriteRepositoryIndexAsync);
+        app.MapPost("/v2/repository/models/{name}/load", LoadAsync);
+        app.MapPost("/v2/repository/models/{name}/unload", UnloadAsync);
 
         app.MapGet("/metrics", async context =>
         {
@@ -237,6 +243,128 @@ public sealed partial class ChorusServer : IAsyncDisposable
         }
 
         return model;
+    }
+
+    private async Task WriteRepositoryIndexAsync(HttpContext context)
+    {
+        var body = await ReadOptionalJsonAsync(context).ConfigureAwait(false);
+        var readyOnly = false;
+        if (body is { } root && root.TryGetProperty("ready", out var ready))
+        {
+            readyOnly = ready.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw ProtocolException.BadRequest("'ready' must be true or false."),
+            };
+        }
+
+        await WriteJsonAsync(context, 200, writer =>
+        {
+            // Reference: 200 [{"name","version"?,"state","reason"}]; states READY and UNAVAILABLE.
+            writer.WriteStartArray();
+            foreach (var model in _models.Values.OrderBy(m => m.Name, StringComparer.Ordinal))
+            {
+                var unavailable = model.Unavailable;
+                if (readyOnly && unavailable is not null)
+                {
+                    continue;
+                }
+
+                writer.WriteStartObject();
+                writer.WriteString("name", model.Name);
+                writer.WriteString("version", model.Version);
+                writer.WriteString("state", unavailable is null ? "READY" : "UNAVAILABLE");
+                writer.WriteString("reason", unavailable ?? (model is ServedEnsemble { MissingMembers: { Count: > 0 } missing }
+                    ? $"degraded: member(s) {string.Join(", ", missing)} are not loaded"
+                    : string.Empty));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }).ConfigureAwait(false);
+    }
+
+    private async Task LoadAsync(HttpContext context)
+    {
+        var name = RepositoryPlugin(context);
+        if (await ReadOptionalJsonAsync(context).ConfigureAwait(false) is { } root
+            && root.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object
+            && parameters.EnumerateObject().Any(p => p.Name == "config" || p.Name.StartsWith("file:", StringComparison.Ordinal)))
+        {
+            throw ProtocolException.BadRequest($"loading '{name}' with a 'config' or 'file:' override is not supported; Chorus loads a plugin from its folder (edit plugin.json there).");
+        }
+
+        // Reads plugin.json and the model files: off the request thread's synchronous path.
+        await Task.Run(() =>
+        {
+            try
+            {
+                _host.Catalog.Reload(name);
+            }
+            catch (ChorusException ex)
+            {
+                throw ProtocolException.BadRequest($"failed to load '{name}': {ex.Message}");
+            }
+        }, context.RequestAborted).ConfigureAwait(false);
+        await Status(context, 200).ConfigureAwait(false);
+    }
+
+    private async Task UnloadAsync(HttpContext context)
+    {
+        var name = RepositoryPlugin(context);
+
+        // 'unload_dependents' is accepted and ignored: an ensemble is not unloaded with its members, it runs degraded.
+        if (await ReadOptionalJsonAsync(context).ConfigureAwait(false) is { } root && root.TryGetProperty("parameters", out var parameters)
+            && parameters.ValueKind != JsonValueKind.Object)
+        {
+            throw ProtocolException.BadRequest("'parameters' must be an object.");
+        }
+
+        try
+        {
+            _host.Catalog.Unload(name);
+        }
+        catch (ChorusException ex)
+        {
+            throw ProtocolException.BadRequest($"failed to unload '{name}': {ex.Message}");
+        }
+
+        await Status(context, 200).ConfigureAwait(false);
+    }
+
+    /// <summary>The plugin a repository request names; errors are 400, as the reference lists for these endpoints.</summary>
+    private string RepositoryPlugin(HttpContext context)
+    {
+        var name = context.Request.RouteValues["name"] as string;
+        if (!IsValidName(name))
+        {
+            throw ProtocolException.BadRequest("a model name may hold only letters, digits, '.', '_' and '-' (no '..'), up to 128 characters.");
+        }
+
+        return _models.TryGetValue(name, out var model) switch
+        {
+            false => throw ProtocolException.BadRequest($"there is no model '{name}' in the repository. Served: {string.Join(", ", _models.Keys.DefaultIfEmpty("(none)"))}."),
+            true when model is ServedEnsemble => throw ProtocolException.BadRequest(
+                $"'{name}' is an ensemble, built from its file at startup; load or unload its members instead (it runs degraded without them)."),
+            _ => name,
+        };
+    }
+
+    /// <summary>The request's JSON object, or null when the body is empty (the repository endpoints' bodies are optional).</summary>
+    private static async Task<JsonElement?> ReadOptionalJsonAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        if (buffer.Length == 0)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length), s_jsonOptions);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            ? document.RootElement.Clone()
+            : throw ProtocolException.BadRequest("the request body must be a JSON object.");
     }
 
     private async Task InferAsync(HttpContext context)

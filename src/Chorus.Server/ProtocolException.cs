@@ -9,6 +9,12 @@ internal sealed class ProtocolException : Exception
         StatusCode = statusCode;
     }
 
+    public ProtocolException(int statusCode, string message, Exception innerException)
+        : base(message, innerException)
+    {
+        StatusCode = statusCode;
+    }
+
     public ProtocolException()
     {
     }

@@ -13,11 +13,13 @@ internal sealed class ServedEnsemble : ServedModel
     public const string MemberPrefix = "member:";
 
     private readonly Ensemble _ensemble;
+    private readonly ChorusHost _host;
 
     public ServedEnsemble(Ensemble ensemble, ChorusHost host)
         : base(ensemble.Id, "1", "chorus-ensemble")
     {
         _ensemble = ensemble;
+        _host = host;
 
         // The members' common input name, so a client can switch between a member and its ensemble unchanged.
         var names = ensemble.Members.Select(m => host.Catalog.Find(m.PluginId)?.Manifest is { Inputs.Count: > 0 } manifest ? manifest.Inputs[0].Name : null).Distinct().ToList();
@@ -25,7 +27,23 @@ internal sealed class ServedEnsemble : ServedModel
         Outputs = [(ScoresOutput, "FP32", [-1, ensemble.Labels.Count]), (LabelOutput, "BYTES", [-1])];
     }
 
-    public override string? Unavailable => null;
+    /// <summary>Members whose plugin is not loaded now (unloaded, or a reload failed); they fail as members when called.</summary>
+    public IReadOnlyList<string> MissingMembers =>
+        _ensemble.Members.Select(m => m.PluginId).Where(id => _host.Catalog.Find(id)?.Model is null).ToArray();
+
+    /// <summary>Unavailable when fewer members are loaded than the policy's minimum; fewer than all answers degraded.</summary>
+    public override string? Unavailable
+    {
+        get
+        {
+            var missing = MissingMembers;
+            var needed = Math.Max(1, _ensemble.Definition.Policy.MinMembers);
+            var left = _ensemble.Members.Count - missing.Count;
+            return missing.Count == 0 || left >= needed
+                ? null
+                : $"ensemble '{Name}' cannot answer: member(s) {string.Join(", ", missing)} are not loaded; {left} of {_ensemble.Members.Count} remain and the policy needs {needed}.";
+        }
+    }
 
     public override string InputName { get; }
 

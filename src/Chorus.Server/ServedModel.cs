@@ -14,12 +14,13 @@ internal abstract class ServedModel
 
     public string Name { get; }
 
-    public string Version { get; }
+    /// <summary>The version served now (a plugin's manifest version, which a reload may change).</summary>
+    public virtual string Version { get; }
 
     /// <summary>The v2 metadata platform: <c>onnxruntime</c>, <c>chorus-assembly</c>, <c>chorus-native</c> or <c>chorus-ensemble</c>.</summary>
     public string Platform { get; }
 
-    /// <summary>Why the model cannot answer (its plugin failed to load); null when it is ready.</summary>
+    /// <summary>Why the model cannot answer (its plugin failed to load or was unloaded); null when it is ready.</summary>
     public abstract string? Unavailable { get; }
 
     public abstract string InputName { get; }

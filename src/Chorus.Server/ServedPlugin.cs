@@ -3,39 +3,61 @@ using Chorus.Plugins;
 
 namespace Chorus.Server;
 
-/// <summary>A plugin's model: one input, output <c>scores</c> FP32 [batch, labels].</summary>
+/// <summary>
+/// A plugin's model: one input, output <c>scores</c> FP32 [batch, labels]. It reads the plugin's record from the catalog
+/// on every use, so an unload or reload (repository extension) shows at once.
+/// </summary>
 internal sealed class ServedPlugin : ServedModel
 {
     private static readonly Dictionary<string, object> s_noParameters = [];
-    private readonly PluginRecord _record;
+    private readonly PluginCatalog _catalog;
+    private readonly PluginRecord _first;
 
-    public ServedPlugin(PluginRecord record)
+    public ServedPlugin(PluginCatalog catalog, PluginRecord record)
         : base(record.Id, record.Manifest?.Version ?? "1", PlatformOf(record))
     {
-        _record = record;
+        _catalog = catalog;
+        _first = record;
         InputName = record.Manifest is { Inputs.Count: > 0 } manifest ? manifest.Inputs[0].Name : "input";
-        Outputs = [(ScoresOutput, "FP32", [-1, Labels.Count])];
     }
 
-    public override string? Unavailable => _record.Model is null ? $"model '{Name}' failed to load: {_record.Error}" : null;
+    // A duplicate id's refused copy is never served: the catalog finds the first record with the id.
+    private PluginRecord Record => _catalog.Find(Name) ?? _first;
+
+    public override string Version => Record.Manifest?.Version ?? base.Version;
+
+    public override string? Unavailable => Record is { Model: null } record ? $"model '{Name}' is unavailable: {record.Error}" : null;
 
     public override string InputName { get; }
 
-    // A failed plugin has no model; its manifest still says what it takes.
-    public override int SampleSize => _record.Model?.SampleSize
-        ?? (_record.Manifest is { Inputs.Count: > 0 } manifest ? (int)manifest.Inputs[0].Shape.Skip(1).Aggregate(1L, (a, b) => a * Math.Max(b, 1)) : 0);
+    // A failed or unloaded plugin has no model; its manifest still says what it takes.
+    public override int SampleSize => Record is var record && record.Model is { } model
+        ? model.SampleSize
+        : record.Manifest is { Inputs.Count: > 0 } manifest ? (int)manifest.Inputs[0].Shape.Skip(1).Aggregate(1L, (a, b) => a * Math.Max(b, 1)) : 0;
 
-    public override IReadOnlyList<string> Labels => _record.Model?.Labels ?? _record.Manifest?.Labels ?? [];
+    public override IReadOnlyList<string> Labels => Record is var record && record.Model is { } model ? model.Labels : record.Manifest?.Labels ?? [];
 
-    public override IReadOnlyList<(string Name, string Datatype, int[] Shape)> Outputs { get; }
+    public override IReadOnlyList<(string Name, string Datatype, int[] Shape)> Outputs => [(ScoresOutput, "FP32", [-1, Labels.Count])];
 
     public override Task<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        var model = _record.Model ?? throw new ProtocolException(503, Unavailable!);
+        // The serving model holds the version it calls until Predict returns, so an unload or reload never disposes it
+        // under this request; requests that start after the unload get null here and answer 503.
+        var model = _catalog.GetServingModel(Name) ?? throw new ProtocolException(503, Unavailable ?? $"model '{Name}' is unavailable.");
+        if (model.SampleSize * request.BatchSize != request.Samples.Length)
+        {
+            throw ProtocolException.BadRequest($"model '{Name}' was reloaded while this request was read; it now takes {model.SampleSize} values per sample. Send it again.");
+        }
+
         var scores = new float[request.BatchSize * model.Labels.Count];
         try
         {
             model.Predict(request.Samples, request.BatchSize, scores, cancellationToken);
+        }
+        catch (ChorusException ex) when (Unavailable is { } reason)
+        {
+            // Unloaded between the lookup and the call.
+            throw new ProtocolException(503, reason, ex);
         }
         catch (ChorusException ex)
         {
