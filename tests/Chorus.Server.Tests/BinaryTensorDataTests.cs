@@ -23,25 +23,22 @@ public sealed class BinaryTensorDataTests
     private const string HeaderLength = "Inference-Header-Content-Length";
 
     private ChorusHost _host = null!;
-    private ChorusServer _server = null!;
+    private LoopbackServer _server = null!;
     private HttpClient _client = null!;
     private float[][] _rows = null!;
 
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        var options = new ChorusOptions();
-        options.PluginDirectories.Add(RepositoryPaths.Plugins);
-        _host = ChorusHost.Create(options);
+        _host = LoopbackServer.Host(RepositoryPaths.Plugins);
         _rows = DigitsRows.Read(2).Samples;
-        _server = new ChorusServer(_host, new ChorusServerOptions { Urls = "http://127.0.0.1:0" });
-        _client = new HttpClient { BaseAddress = new Uri(await _server.StartAsync()) };
+        _server = await LoopbackServer.StartAsync(_host);
+        _client = _server.Client;
     }
 
     [OneTimeTearDown]
     public async Task StopServer()
     {
-        _client.Dispose();
         await _server.DisposeAsync();
         _host.Dispose();
     }

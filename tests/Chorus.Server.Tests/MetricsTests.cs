@@ -25,9 +25,7 @@ public sealed partial class MetricsTests
     [OneTimeSetUp]
     public void CreateHost()
     {
-        var options = new ChorusOptions();
-        options.PluginDirectories.Add(RepositoryPaths.Plugins);
-        _host = ChorusHost.Create(options);
+        _host = LoopbackServer.Host(RepositoryPaths.Plugins);
         _rows = DigitsRows.Read(4).Samples;
     }
 
@@ -39,8 +37,8 @@ public sealed partial class MetricsTests
     {
         const int Successes = 3;
         const int Failures = 2;
-        await using var server = new ChorusServer(_host, new ChorusServerOptions { Urls = "http://127.0.0.1:0" });
-        using var client = new HttpClient { BaseAddress = new Uri(await server.StartAsync()) };
+        await using var server = await LoopbackServer.StartAsync(_host);
+        var client = server.Client;
         for (var i = 0; i < Successes; i++)
         {
             Assert.That(await InferAsync(client, "digits-logreg", "pixels", [_rows[i], _rows[i + 1]]), Is.EqualTo(HttpStatusCode.OK));
@@ -76,8 +74,8 @@ public sealed partial class MetricsTests
     [Test]
     public async Task Ensembles_count_degraded_and_disagreeing_requests()
     {
-        await using var server = new ChorusServer(_host, new ChorusServerOptions { Urls = "http://127.0.0.1:0" });
-        using var client = new HttpClient { BaseAddress = new Uri(await server.StartAsync()) };
+        await using var server = await LoopbackServer.StartAsync(_host);
+        var client = server.Client;
         var ensemble = _host.GetEnsemble("digits");
 
         // Every test row the members disagree on (up to 5), then 5 they agree on, each sent as its own request.

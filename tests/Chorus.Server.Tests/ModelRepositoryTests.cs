@@ -22,7 +22,7 @@ public sealed class ModelRepositoryTests
 {
     private string _plugins = null!;
     private ChorusHost _host = null!;
-    private ChorusServer _server = null!;
+    private LoopbackServer _server = null!;
     private HttpClient _client = null!;
     private float[][] _rows = null!;
 
@@ -31,18 +31,15 @@ public sealed class ModelRepositoryTests
     {
         _plugins = Path.Combine(Path.GetTempPath(), "chorus-repo-" + Guid.NewGuid().ToString("N"));
         Copy(RepositoryPaths.Plugins, _plugins);
-        var options = new ChorusOptions();
-        options.PluginDirectories.Add(_plugins);
-        _host = ChorusHost.Create(options);
+        _host = LoopbackServer.Host(_plugins);
         _rows = DigitsRows.Read(8).Samples;
-        _server = new ChorusServer(_host, new ChorusServerOptions { Urls = "http://127.0.0.1:0" });
-        _client = new HttpClient { BaseAddress = new Uri(await _server.StartAsync()) };
+        _server = await LoopbackServer.StartAsync(_host);
+        _client = _server.Client;
     }
 
     [TearDown]
     public async Task StopServer()
     {
-        _client.Dispose();
         await _server.DisposeAsync();
         _host.Dispose();
         try

@@ -22,8 +22,8 @@ public sealed class OpenInferenceProtocolTests
     private static readonly string[] s_digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
     private ChorusHost _host = null!;
-    private ChorusServer _server = null!;
-    private ChorusServer _guarded = null!;
+    private LoopbackServer _server = null!;
+    private LoopbackServer _guarded = null!;
     private HttpClient _client = null!;
     private HttpClient _guardedClient = null!;
     private float[][] _rows = null!;
@@ -31,30 +31,25 @@ public sealed class OpenInferenceProtocolTests
     [OneTimeSetUp]
     public async Task StartServers()
     {
-        var options = new ChorusOptions();
-        options.PluginDirectories.Add(RepositoryPaths.Plugins);
-        _host = ChorusHost.Create(options);
+        _host = LoopbackServer.Host(RepositoryPaths.Plugins);
         _rows = DigitsRows.Read(4).Samples;
 
-        _server = new ChorusServer(_host, new ChorusServerOptions { Urls = "http://127.0.0.1:0" });
-        _client = new HttpClient { BaseAddress = new Uri(await _server.StartAsync()) };
+        _server = await LoopbackServer.StartAsync(_host);
+        _client = _server.Client;
 
         // A second server over the same host with an API key and small limits.
-        _guarded = new ChorusServer(_host, new ChorusServerOptions
+        _guarded = await LoopbackServer.StartAsync(_host, new ChorusServerOptions
         {
-            Urls = "http://127.0.0.1:0",
             ApiKey = ApiKey,
             MaxRequestBodyBytes = 64 * 1024,
             MaxTensorElements = 1024,
         });
-        _guardedClient = new HttpClient { BaseAddress = new Uri(await _guarded.StartAsync()) };
+        _guardedClient = _guarded.Client;
     }
 
     [OneTimeTearDown]
     public async Task StopServers()
     {
-        _client.Dispose();
-        _guardedClient.Dispose();
         await _server.DisposeAsync();
         await _guarded.DisposeAsync();
         _host.Dispose();
