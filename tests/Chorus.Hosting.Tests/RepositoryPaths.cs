@@ -4,7 +4,7 @@ namespace Chorus.Hosting.Tests;
 internal static class RepositoryPaths
 {
     /// <summary>The folder holding Sdk.sln, found by walking up from the test output folder.</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => Chorus.Tests.RepositoryRoot.Path;
 
     /// <summary>The shipped plugins and the digits ensemble.</summary>
     public static string Plugins => Path.Combine(Root, "plugins");
@@ -20,17 +20,4 @@ internal static class RepositoryPaths
 
     /// <summary>The namespace of the test plugin types.</summary>
     public const string TestPluginNamespace = "Chorus.Hosting.Tests.Plugins";
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Sdk.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Sdk.sln above {TestContext.CurrentContext.TestDirectory}; the tests run inside the repository.");
-    }
 }

@@ -4,24 +4,11 @@ namespace Chorus.Server.Tests;
 internal static class RepositoryPaths
 {
     /// <summary>The folder holding Sdk.sln, found by walking up from the test output folder.</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => Chorus.Tests.RepositoryRoot.Path;
 
     /// <summary>The shipped plugins and the digits ensemble.</summary>
     public static string Plugins => Path.Combine(Root, "plugins");
 
     /// <summary>tests/data/digits/test.csv: header p0..p63,label.</summary>
     public static string DigitsTest => Path.Combine(Root, "tests", "data", "digits", "test.csv");
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Sdk.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Sdk.sln above {TestContext.CurrentContext.TestDirectory}; the tests run inside the repository.");
-    }
 }
