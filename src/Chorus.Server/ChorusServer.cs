@@ -9,6 +9,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Chorus.Hosting;
 using Chorus.Hosting.Plugins;
+using Chorus.Server.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -171,6 +172,8 @@ public sealed partial class ChorusServer : IAsyncDisposable
             await context.Response.WriteAsync(PrometheusExposition.Write([.. _metrics.Values]), context.RequestAborted).ConfigureAwait(false);
         });
 
+        VisualizerEndpoints.Map(app, _host, _options);
+
         app.MapFallback(context => throw ProtocolException.NotFound($"no endpoint {context.Request.Method} {context.Request.Path}; see docs/serving.md."));
     }
 
@@ -178,7 +181,8 @@ public sealed partial class ChorusServer : IAsyncDisposable
     {
         try
         {
-            if (_apiKey is not null && !context.Request.Path.StartsWithSegments("/v2/health", StringComparison.Ordinal) && !HasApiKey(context.Request))
+            if (_apiKey is not null && !context.Request.Path.StartsWithSegments("/v2/health", StringComparison.Ordinal)
+                && !VisualizerEndpoints.IsPublicAsset(context.Request, _options) && !HasApiKey(context.Request))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 throw new ProtocolException(401, "this server needs an API key: send 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");

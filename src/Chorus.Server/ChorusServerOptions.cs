@@ -17,4 +17,17 @@ public sealed class ChorusServerOptions
     /// <c>x-api-key: &lt;key&gt;</c>; others get 401.
     /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Whether to serve the live visualizer: the page at <c>/ui</c> and its event stream at <c>/ui/feed</c>
+    /// (docs/visualizer.md). On by default; the page's own files need no API key, its data does.
+    /// </summary>
+    public bool EnableVisualizer { get; set; } = true;
+
+    /// <summary>
+    /// Data sets the visualizer can replay, by ensemble id: a CSV file with a header line, then per row the ensemble's
+    /// sample values and the true label last (e.g. <c>["digits"] = "tests/data/digits/test.csv"</c>). Checked when the
+    /// server is constructed: an unknown ensemble or a malformed file throws <see cref="ArgumentException"/>.
+    /// </summary>
+    public IDictionary<string, string> VisualizerReplays { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -7,8 +7,9 @@ using Chorus.Server;
 namespace Chorus.Cli.Commands;
 
 /// <summary>
-/// <c>chorus serve [--plugins DIR] [--urls URL] [--api-key KEY]</c>: serves the plugins and ensembles in DIR over the
-/// Open Inference Protocol v2 until Ctrl+C (docs/serving.md).
+/// <c>chorus serve [--plugins DIR] [--urls URL] [--api-key KEY] [--replay ENSEMBLE=CSV]... [--no-ui]</c>: serves the
+/// plugins and ensembles in DIR over the Open Inference Protocol v2, and the live visualizer at /ui, until Ctrl+C
+/// (docs/serving.md, docs/visualizer.md).
 /// </summary>
 internal static class ServeCommand
 {
@@ -25,20 +26,51 @@ internal static class ServeCommand
         {
             Description = "Require this key ('Authorization: Bearer KEY' or 'x-api-key: KEY') on every request except health.",
         };
-        var command = new Command("serve", "Serve the plugins and ensembles over HTTP with the Open Inference Protocol v2 (KServe / Triton).")
+        var replay = new Option<string[]>("--replay")
         {
-            plugins, urls, apiKey, providers,
+            Description = "A data set the visualizer at /ui can replay, as ENSEMBLE=CSV (e.g. digits=tests/data/digits/test.csv); repeatable.",
+        };
+        var noUi = new Option<bool>("--no-ui")
+        {
+            Description = "Do not serve the live visualizer at /ui.",
+        };
+        var command = new Command("serve", "Serve the plugins and ensembles over HTTP with the Open Inference Protocol v2 (KServe / Triton), and a live visualizer at /ui.")
+        {
+            plugins, urls, apiKey, providers, replay, noUi,
         };
         command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(plugins), result.GetValue(urls)!, result.GetValue(apiKey),
-            result.GetValue(providers), Console.Out, cancellationToken));
+            result.GetValue(providers), Console.Out, cancellationToken, result.GetValue(replay), !result.GetValue(noUi)));
         return command;
     }
 
     internal static async Task<int> RunAsync(string? pluginDirectory, string urls, string? apiKey, string[]? providers, TextWriter output,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string[]? replays = null, bool visualizer = true)
     {
         using var host = HostOptions.OpenHost(pluginDirectory, null, providers);
-        var server = new ChorusServer(host, new ChorusServerOptions { Urls = urls, ApiKey = apiKey });
+        var options = new ChorusServerOptions { Urls = urls, ApiKey = apiKey, EnableVisualizer = visualizer };
+        foreach (var replay in replays ?? [])
+        {
+            var equals = replay.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || equals == replay.Length - 1)
+            {
+                await output.WriteLineAsync($"error: --replay '{replay}' must be ENSEMBLE=CSV, e.g. --replay digits=tests/data/digits/test.csv.").ConfigureAwait(false);
+                return 1;
+            }
+
+            options.VisualizerReplays[replay[..equals]] = replay[(equals + 1)..];
+        }
+
+        ChorusServer server;
+        try
+        {
+            server = new ChorusServer(host, options);
+        }
+        catch (ArgumentException ex)
+        {
+            await output.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         await using (server.ConfigureAwait(false))
         {
             string address;
@@ -70,6 +102,13 @@ internal static class ServeCommand
             }
 
             await output.WriteLineAsync($"Serving the Open Inference Protocol v2 on {address} (e.g. GET {address.TrimEnd('/')}/v2). Ctrl+C stops.").ConfigureAwait(false);
+            if (visualizer)
+            {
+                await output.WriteLineAsync(options.VisualizerReplays.Count == 0
+                    ? $"Visualizer: {address.TrimEnd('/')}/ui (no replay data: add --replay digits=tests/data/digits/test.csv)"
+                    : $"Visualizer: {address.TrimEnd('/')}/ui (replays: {string.Join(", ", options.VisualizerReplays.Keys)})").ConfigureAwait(false);
+            }
+
             // Program.Main invokes synchronously, where System.CommandLine does not turn Ctrl+C into cancellation; catch
             // SIGINT/SIGTERM here so requests in flight finish and the port is released cleanly.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
