@@ -247,6 +247,44 @@ public sealed class VisualizerFeedTests
     }
 
     [Test]
+    public async Task A_viewer_that_does_not_read_keeps_only_its_newest_events_and_does_not_slow_the_others()
+    {
+        var ensemble = _host.GetEnsemble("digits");
+        await using var feed = new VisualizerFeed([(CsvReplaySource.Load("digits", RepositoryPaths.DigitsTest, ensemble.SampleSize), ensemble)]);
+        using var stalled = feed.Subscribe();
+        using var reader = feed.Subscribe();
+        using var timeout = new CancellationTokenSource(s_wait);
+        feed.Start("digits", 100);
+
+        var rows = new List<int>();
+        await foreach (var item in reader.ReadAllAsync(timeout.Token))
+        {
+            if (item.Sample is { } sample && item.Kind == FeedEventKind.Sample)
+            {
+                rows.Add(sample.Row);
+                if (rows.Count == VisualizerFeed.QueueLength + 20)
+                {
+                    break;
+                }
+            }
+        }
+
+        feed.Stop();
+        Assert.That(rows, Is.EqualTo(Enumerable.Range(0, rows.Count)), "the reading viewer got every sample in order");
+
+        var kept = new List<FeedEvent>();
+        while (stalled.Events.TryRead(out var item))
+        {
+            kept.Add(item);
+        }
+
+        Assert.That(kept, Has.Count.EqualTo(VisualizerFeed.QueueLength));
+        Assert.That(kept[^1].Kind, Is.EqualTo(FeedEventKind.Status), "the newest event (the stop) is kept");
+        Assert.That(kept[^1].Sequence - kept[0].Sequence, Is.EqualTo(VisualizerFeed.QueueLength - 1), "the kept events are the newest, without gaps");
+        Assert.That(kept[0].Kind, Is.EqualTo(FeedEventKind.Sample), "the oldest events (the start) were dropped");
+    }
+
+    [Test]
     public void Latency_window_keeps_the_last_values_oldest_first()
     {
         var window = new LatencyWindow(3);
