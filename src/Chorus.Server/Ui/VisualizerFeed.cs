@@ -39,7 +39,7 @@ internal sealed class VisualizerFeed : IAsyncDisposable
         {
             if (!_sources.TryAdd(source.Name, (source, ensemble)))
             {
-                throw new ArgumentException($"two visualizer replay sources are named '{source.Name}'; give each ensemble one replay file.", nameof(sources));
+                throw new ArgumentException($"two visualizer replay sources are named '{source.Name}'; give each ensemble one replay file.");
             }
         }
 
@@ -89,7 +89,7 @@ internal sealed class VisualizerFeed : IAsyncDisposable
     {
         if (!double.IsFinite(rate) || rate < MinRate || rate > MaxRate)
         {
-            throw new ArgumentException($"the replay rate must be a number of samples per second from {MinRate} to {MaxRate}; got {rate}.", nameof(rate));
+            throw new ArgumentException($"the replay rate must be a number of samples per second from {MinRate} to {MaxRate}; got {rate}.");
         }
 
         source ??= _sources.Count == 1 ? _sources.Keys.First() : null;
@@ -97,7 +97,7 @@ internal sealed class VisualizerFeed : IAsyncDisposable
         {
             throw new ArgumentException(_sources.Count == 0
                 ? "no replay source is configured; start the server with one (chorus serve --replay digits=tests/data/digits/test.csv)."
-                : $"there is no replay source '{source}'; choose one of: {string.Join(", ", _sources.Keys)}.", nameof(source));
+                : $"there is no replay source '{source}'; choose one of: {string.Join(", ", _sources.Keys)}.");
         }
 
         lock (_lock)
