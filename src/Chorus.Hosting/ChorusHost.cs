@@ -2,6 +2,7 @@ using Chorus.Fusion;
 using Chorus.Hosting.Ensembles;
 using Chorus.Hosting.Plugins;
 using Chorus.Plugins;
+using Chorus.Streaming;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Hosting;
@@ -69,6 +70,38 @@ public sealed class ChorusHost : IDisposable
             ? ensemble
             : throw new KeyNotFoundException($"There is no ensemble '{id}'. Loaded: {string.Join(", ", _ensembles.Keys.DefaultIfEmpty("(none)"))}."
                 + (_ensembleProblems.Count > 0 ? $" Problems: {string.Join(" | ", _ensembleProblems)}" : string.Empty));
+
+    /// <summary>
+    /// Opens a stream with fresh state on a streaming model (one that implements <see cref="IStreamingModel"/>, such as the
+    /// bundled voice-activity detectors), for one audio source. The caller owns the stream and disposes it; dispose it
+    /// before the host (or before unloading the plugin).
+    /// </summary>
+    /// <param name="modelId">The plugin id.</param>
+    /// <param name="sampleRate">The rate of the samples that will be pushed, in Hz.</param>
+    /// <exception cref="KeyNotFoundException">No loaded plugin has that id; the message lists the streaming models.</exception>
+    /// <exception cref="ChorusException">The model does not stream.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The model takes another sample rate.</exception>
+    public IFrameStream OpenStream(string modelId, int sampleRate = 16000) => GetStreamingModel(modelId).OpenStream(sampleRate);
+
+    /// <summary>A loaded streaming model by plugin id (see <see cref="OpenStream"/>).</summary>
+    /// <exception cref="KeyNotFoundException">No loaded plugin has that id.</exception>
+    /// <exception cref="ChorusException">The model does not stream.</exception>
+    public IStreamingModel GetStreamingModel(string modelId)
+    {
+        ArgumentNullException.ThrowIfNull(modelId);
+        var model = Catalog.FindModel(modelId);
+        if (model is null)
+        {
+            var record = Catalog.Find(modelId);
+            var streaming = Catalog.Plugins.Where(r => r.Model is IStreamingModel).Select(r => r.Id).DefaultIfEmpty("(none)");
+            throw new KeyNotFoundException(record is null
+                ? $"There is no plugin '{modelId}'. Streaming models loaded: {string.Join(", ", streaming)}."
+                : $"Plugin '{modelId}' is not loaded: {record.Error}");
+        }
+
+        return model as IStreamingModel
+            ?? throw new ChorusException($"model '{modelId}' does not stream (its plugin implements IModel only); open streams on a voice-activity model such as silero-vad-v5, or call Predict.", modelId);
+    }
 
     /// <summary>
     /// Builds an ensemble from a file. Members whose plugin failed, or that declare a label the ensemble does not know,

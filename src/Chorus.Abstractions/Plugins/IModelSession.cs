@@ -20,4 +20,11 @@ public interface IModelSession : IDisposable
     /// into <paramref name="destination"/>; returns that output's shape.
     /// </summary>
     IReadOnlyList<long> Run(IReadOnlyList<SessionInput> inputs, string outputName, Memory<float> destination, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs the model once and copies several float outputs, each into its own destination (a recurrent model's score and
+    /// its next state, for example). Inputs may be float or int64 (<see cref="SessionInput.FromInt64"/>).
+    /// </summary>
+    /// <exception cref="ChorusException">An output is larger than its destination, or the run failed; the message names the model and output.</exception>
+    void Run(IReadOnlyList<SessionInput> inputs, IReadOnlyList<SessionOutput> outputs, CancellationToken cancellationToken = default);
 }

@@ -40,7 +40,7 @@ internal sealed class OnnxModelSession : IModelSession
             {
                 var input = inputs[created];
                 names[created] = input.Name;
-                values[created] = OrtValue.CreateTensor(System.Runtime.InteropServices.MemoryMarshal.AsMemory(input.Data), input.Shape.ToArray());
+                values[created] = CreateInput(input);
             }
 
             _session.Run(names, values, [outputName], outputs, cancellationToken);
@@ -66,7 +66,61 @@ internal sealed class OnnxModelSession : IModelSession
         }
     }
 
+    public void Run(IReadOnlyList<SessionInput> inputs, IReadOnlyList<SessionOutput> outputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        var names = new string[inputs.Count];
+        var values = new OrtValue[inputs.Count];
+        var outputNames = new string[outputs.Count];
+        var results = new OrtValue?[outputs.Count];
+        var created = 0;
+        try
+        {
+            for (; created < inputs.Count; created++)
+            {
+                names[created] = inputs[created].Name;
+                values[created] = CreateInput(inputs[created]);
+            }
+
+            for (var i = 0; i < outputs.Count; i++)
+            {
+                outputNames[i] = outputs[i].Name;
+            }
+
+            _session.Run(names, values, outputNames, results, cancellationToken);
+            for (var i = 0; i < outputs.Count; i++)
+            {
+                var data = results[i]!.GetTensorData<float>();
+                var destination = outputs[i].Destination;
+                if (data.Length > destination.Length)
+                {
+                    throw new InvalidInputException(OrtErrorCode.InvalidArgument,
+                        $"model '{ModelName}': output '{outputNames[i]}' has {data.Length} values but its destination holds {destination.Length}.", ModelName);
+                }
+
+                data.CopyTo(destination.Span);
+            }
+        }
+        finally
+        {
+            for (var i = 0; i < created; i++)
+            {
+                values[i].Dispose();
+            }
+
+            foreach (var result in results)
+            {
+                result?.Dispose();
+            }
+        }
+    }
+
     public void Dispose() => _session.Dispose();
+
+    private static OrtValue CreateInput(SessionInput input) => input.ElementType == TensorElementType.Int64
+        ? OrtValue.CreateTensor(System.Runtime.InteropServices.MemoryMarshal.AsMemory(input.Int64Data), input.Shape.ToArray())
+        : OrtValue.CreateTensor(System.Runtime.InteropServices.MemoryMarshal.AsMemory(input.Data), input.Shape.ToArray());
 
     private static TensorSpec ToSpec(TensorInfo info) => new(info.Name, info.ElementType, info.Shape);
 
