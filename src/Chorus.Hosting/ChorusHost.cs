@@ -1,6 +1,7 @@
 using Chorus.Fusion;
 using Chorus.Hosting.Ensembles;
 using Chorus.Hosting.Plugins;
+using Chorus.Hosting.Remote;
 using Chorus.Plugins;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,7 @@ public sealed class ChorusHost : IDisposable
     private readonly Dictionary<string, Ensemble> _ensembles = new(StringComparer.Ordinal);
     private readonly List<string> _ensembleProblems = [];
     private readonly List<Ensemble> _loaded = [];
+    private readonly RemoteServers _remoteServers = new();
     private readonly ILogger _logger;
 
     internal ChorusHost(ChorusOptions options, PluginCatalog catalog, ILoggerFactory loggerFactory)
@@ -49,7 +51,10 @@ public sealed class ChorusHost : IDisposable
     /// <summary>The ensembles that loaded.</summary>
     public IReadOnlyCollection<Ensemble> Ensembles => _ensembles.Values;
 
-    /// <summary>Problems of ensemble files that did not load, and of members left out of ensembles that did.</summary>
+    /// <summary>
+    /// Problems of ensemble files that did not load, of members left out of ensembles that did, and of remote members whose
+    /// server could not be checked at load (they stay in the ensemble and are checked again on their first request).
+    /// </summary>
     public IReadOnlyList<string> EnsembleProblems => _ensembleProblems;
 
     /// <summary>Creates a host without a container (the command line does this).</summary>
@@ -78,10 +83,16 @@ public sealed class ChorusHost : IDisposable
     public Ensemble LoadEnsemble(string path)
     {
         var definition = EnsembleDefinition.Load(path);
-        var members = new List<(EnsembleMember, IModel, LabelAlignment)>();
+        var slots = new (EnsembleMember, IModel, LabelAlignment)?[definition.Members.Count];
         var problems = new List<string>();
-        foreach (var member in definition.Members)
+        for (var i = 0; i < slots.Length; i++)
         {
+            var member = definition.Members[i];
+            if (member.Remote is not null)
+            {
+                continue;
+            }
+
             var record = Catalog.Find(member.PluginId);
             if (record?.Model is null)
             {
@@ -96,7 +107,7 @@ public sealed class ChorusHost : IDisposable
             var model = Catalog.GetServingModel(member.PluginId) ?? record.Model;
             try
             {
-                members.Add((member, model, LabelAlignment.Create(definition.Labels, model.Labels, member.PluginId)));
+                slots[i] = (member, model, LabelAlignment.Create(definition.Labels, model.Labels, member.PluginId));
             }
             catch (FusionConfigurationException ex)
             {
@@ -104,6 +115,18 @@ public sealed class ChorusHost : IDisposable
             }
         }
 
+        // Remote members take the local members' sample size (or the one a remote member entry declares).
+        var localSize = slots.Select(s => s?.Item2.SampleSize).FirstOrDefault(s => s is not null)
+            ?? definition.Members.Select(m => m.Remote?.SampleSize).FirstOrDefault(s => s is not null);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (definition.Members[i] is { Remote: { } remote } member)
+            {
+                slots[i] = LoadRemoteMember(definition, member, remote, remote.SampleSize ?? localSize, problems);
+            }
+        }
+
+        var members = slots.Where(s => s is not null).Select(s => s!.Value).ToList();
         var sampleSizes = members.Select(m => m.Item2.SampleSize).Distinct().ToList();
         if (sampleSizes.Count > 1)
         {
@@ -135,7 +158,7 @@ public sealed class ChorusHost : IDisposable
         return ensemble;
     }
 
-    /// <summary>Stops the ensembles' worker threads and disposes every loaded model.</summary>
+    /// <summary>Stops the ensembles' worker threads, closes the remote members' connections and disposes every loaded model.</summary>
     public void Dispose()
     {
         foreach (var ensemble in _loaded)
@@ -143,7 +166,56 @@ public sealed class ChorusHost : IDisposable
             ensemble.Dispose();
         }
 
+        _remoteServers.Dispose();
+
         Catalog.Dispose();
+    }
+
+    /// <summary>The HTTP clients of remote members: one per server, shared by every member on it.</summary>
+    internal RemoteServers RemoteServers => _remoteServers;
+
+    /// <summary>
+    /// A remote member: its metadata is checked now when the server answers. A model that does not fit is left out (a
+    /// configuration error); a server that is down or answers an error does not stop the load: the member stays, and
+    /// fails per the policy at request time until the server answers.
+    /// </summary>
+    private (EnsembleMember, IModel, LabelAlignment)? LoadRemoteMember(EnsembleDefinition definition, EnsembleMember member, RemoteMember remote,
+        int? sampleSize, List<string> problems)
+    {
+        if (sampleSize is null)
+        {
+            problems.Add($"member '{member.PluginId}' ({remote}): no local member fixes the sample size; give 'sampleSize' in its entry");
+            return null;
+        }
+
+        var model = new RemoteModel(member.PluginId, remote, _remoteServers.For(remote.ServerUrl), sampleSize.Value);
+        LabelAlignment alignment;
+        try
+        {
+            alignment = LabelAlignment.Create(definition.Labels, model.Labels, member.PluginId);
+        }
+        catch (FusionConfigurationException ex)
+        {
+            problems.Add($"member '{member.PluginId}' ({remote}): {ex.Message}");
+            return null;
+        }
+
+        var timeout = member.Timeout ?? definition.Policy.MemberTimeout ?? _options.DefaultMemberTimeout;
+        if (model.Check(timeout, out var mismatch) is { } problem)
+        {
+            if (mismatch)
+            {
+                problems.Add(problem);
+                return null;
+            }
+
+            problems.Add($"{problem} (not checked at load; the member stays and is checked again on its first request)");
+#pragma warning disable CA1848 // Rare, at startup.
+            _logger.LogWarning("Ensemble {Ensemble}: remote member {Member} could not be checked at load: {Reason}", definition.Id, member.PluginId, problem);
+#pragma warning restore CA1848
+        }
+
+        return (member, model, alignment);
     }
 
     private static StackingModel LoadStacking(EnsembleDefinition definition)
