@@ -122,7 +122,8 @@ public sealed class ChorusHost : IDisposable
         {
             if (definition.Members[i] is { Remote: { } remote } member)
             {
-                slots[i] = LoadRemoteMember(definition, member, remote, remote.SampleSize ?? localSize, problems);
+                var timeout = member.Timeout ?? definition.Policy.MemberTimeout ?? _options.DefaultMemberTimeout;
+                slots[i] = _remoteServers.Open(definition, member, remote.SampleSize ?? localSize, timeout, problems, _logger);
             }
         }
 
@@ -173,50 +174,6 @@ public sealed class ChorusHost : IDisposable
 
     /// <summary>The HTTP clients of remote members: one per server, shared by every member on it.</summary>
     internal RemoteServers RemoteServers => _remoteServers;
-
-    /// <summary>
-    /// A remote member: its metadata is checked now when the server answers. A model that does not fit is left out (a
-    /// configuration error); a server that is down or answers an error does not stop the load: the member stays, and
-    /// fails per the policy at request time until the server answers.
-    /// </summary>
-    private (EnsembleMember, IModel, LabelAlignment)? LoadRemoteMember(EnsembleDefinition definition, EnsembleMember member, RemoteMember remote,
-        int? sampleSize, List<string> problems)
-    {
-        if (sampleSize is null)
-        {
-            problems.Add($"member '{member.PluginId}' ({remote}): no local member fixes the sample size; give 'sampleSize' in its entry");
-            return null;
-        }
-
-        var model = new RemoteModel(member.PluginId, remote, _remoteServers.For(remote.ServerUrl), sampleSize.Value);
-        LabelAlignment alignment;
-        try
-        {
-            alignment = LabelAlignment.Create(definition.Labels, model.Labels, member.PluginId);
-        }
-        catch (FusionConfigurationException ex)
-        {
-            problems.Add($"member '{member.PluginId}' ({remote}): {ex.Message}");
-            return null;
-        }
-
-        var timeout = member.Timeout ?? definition.Policy.MemberTimeout ?? _options.DefaultMemberTimeout;
-        if (model.Check(timeout, out var mismatch) is { } problem)
-        {
-            if (mismatch)
-            {
-                problems.Add(problem);
-                return null;
-            }
-
-            problems.Add($"{problem} (not checked at load; the member stays and is checked again on its first request)");
-#pragma warning disable CA1848 // Rare, at startup.
-            _logger.LogWarning("Ensemble {Ensemble}: remote member {Member} could not be checked at load: {Reason}", definition.Id, member.PluginId, problem);
-#pragma warning restore CA1848
-        }
-
-        return (member, model, alignment);
-    }
 
     private static StackingModel LoadStacking(EnsembleDefinition definition)
     {
