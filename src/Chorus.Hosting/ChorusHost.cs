@@ -1,6 +1,7 @@
 using Chorus.Fusion;
 using Chorus.Hosting.Ensembles;
 using Chorus.Hosting.Plugins;
+using Chorus.Hosting.Remote;
 using Chorus.Plugins;
 using Chorus.Streaming;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ public sealed class ChorusHost : IDisposable
     private readonly Dictionary<string, Ensemble> _ensembles = new(StringComparer.Ordinal);
     private readonly List<string> _ensembleProblems = [];
     private readonly List<Ensemble> _loaded = [];
+    private readonly RemoteServers _remoteServers = new();
     private readonly ILogger _logger;
 
     internal ChorusHost(ChorusOptions options, PluginCatalog catalog, ILoggerFactory loggerFactory)
@@ -50,7 +52,10 @@ public sealed class ChorusHost : IDisposable
     /// <summary>The ensembles that loaded.</summary>
     public IReadOnlyCollection<Ensemble> Ensembles => _ensembles.Values;
 
-    /// <summary>Problems of ensemble files that did not load, and of members left out of ensembles that did.</summary>
+    /// <summary>
+    /// Problems of ensemble files that did not load, of members left out of ensembles that did, and of remote members whose
+    /// server could not be checked at load (they stay in the ensemble and are checked again on their first request).
+    /// </summary>
     public IReadOnlyList<string> EnsembleProblems => _ensembleProblems;
 
     /// <summary>Creates a host without a container (the command line does this).</summary>
@@ -111,10 +116,16 @@ public sealed class ChorusHost : IDisposable
     public Ensemble LoadEnsemble(string path)
     {
         var definition = EnsembleDefinition.Load(path);
-        var members = new List<(EnsembleMember, IModel, LabelAlignment)>();
+        var slots = new (EnsembleMember, IModel, LabelAlignment)?[definition.Members.Count];
         var problems = new List<string>();
-        foreach (var member in definition.Members)
+        for (var i = 0; i < slots.Length; i++)
         {
+            var member = definition.Members[i];
+            if (member.Remote is not null)
+            {
+                continue;
+            }
+
             var record = Catalog.Find(member.PluginId);
             if (record?.Model is null)
             {
@@ -129,7 +140,7 @@ public sealed class ChorusHost : IDisposable
             var model = Catalog.GetServingModel(member.PluginId) ?? record.Model;
             try
             {
-                members.Add((member, model, LabelAlignment.Create(definition.Labels, model.Labels, member.PluginId)));
+                slots[i] = (member, model, LabelAlignment.Create(definition.Labels, model.Labels, member.PluginId));
             }
             catch (FusionConfigurationException ex)
             {
@@ -137,6 +148,19 @@ public sealed class ChorusHost : IDisposable
             }
         }
 
+        // Remote members take the local members' sample size (or the one a remote member entry declares).
+        var localSize = slots.Select(s => s?.Item2.SampleSize).FirstOrDefault(s => s is not null)
+            ?? definition.Members.Select(m => m.Remote?.SampleSize).FirstOrDefault(s => s is not null);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (definition.Members[i] is { Remote: { } remote } member)
+            {
+                var timeout = member.Timeout ?? definition.Policy.MemberTimeout ?? _options.DefaultMemberTimeout;
+                slots[i] = _remoteServers.Open(definition, member, remote.SampleSize ?? localSize, timeout, problems, _logger);
+            }
+        }
+
+        var members = slots.Where(s => s is not null).Select(s => s!.Value).ToList();
         var sampleSizes = members.Select(m => m.Item2.SampleSize).Distinct().ToList();
         if (sampleSizes.Count > 1)
         {
@@ -168,7 +192,7 @@ public sealed class ChorusHost : IDisposable
         return ensemble;
     }
 
-    /// <summary>Stops the ensembles' worker threads and disposes every loaded model.</summary>
+    /// <summary>Stops the ensembles' worker threads, closes the remote members' connections and disposes every loaded model.</summary>
     public void Dispose()
     {
         foreach (var ensemble in _loaded)
@@ -176,8 +200,13 @@ public sealed class ChorusHost : IDisposable
             ensemble.Dispose();
         }
 
+        _remoteServers.Dispose();
+
         Catalog.Dispose();
     }
+
+    /// <summary>The HTTP clients of remote members: one per server, shared by every member on it.</summary>
+    internal RemoteServers RemoteServers => _remoteServers;
 
     private static StackingModel LoadStacking(EnsembleDefinition definition)
     {

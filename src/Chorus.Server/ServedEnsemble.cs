@@ -22,14 +22,17 @@ internal sealed class ServedEnsemble : ServedModel
         _host = host;
 
         // The members' common input name, so a client can switch between a member and its ensemble unchanged.
-        var names = ensemble.Members.Select(m => host.Catalog.Find(m.PluginId)?.Manifest is { Inputs.Count: > 0 } manifest ? manifest.Inputs[0].Name : null).Distinct().ToList();
+        var names = ensemble.Members.Where(m => m.Remote is null).Select(m => host.Catalog.Find(m.PluginId)?.Manifest is { Inputs.Count: > 0 } manifest ? manifest.Inputs[0].Name : null).Distinct().ToList();
         InputName = names is [{ } name] ? name : "input";
         Outputs = [(ScoresOutput, "FP32", [-1, ensemble.Labels.Count]), (LabelOutput, "BYTES", [-1])];
     }
 
-    /// <summary>Members whose plugin is not loaded now (unloaded, or a reload failed); they fail as members when called.</summary>
+    /// <summary>
+    /// Local members whose plugin is not loaded now (unloaded, or a reload failed); they fail as members when called. Remote
+    /// members are not listed: whether their server answers shows per request.
+    /// </summary>
     public IReadOnlyList<string> MissingMembers =>
-        _ensemble.Members.Select(m => m.PluginId).Where(id => _host.Catalog.Find(id)?.Model is null).ToArray();
+        _ensemble.Members.Where(m => m.Remote is null).Select(m => m.PluginId).Where(id => _host.Catalog.Find(id)?.Model is null).ToArray();
 
     /// <summary>Unavailable when fewer members are loaded than the policy's minimum; fewer than all answers degraded.</summary>
     public override string? Unavailable

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Chorus.Fusion;
+using Chorus.Hosting.Remote;
 using Chorus.Plugins;
 
 namespace Chorus.Hosting.Ensembles;
@@ -17,8 +18,8 @@ public sealed class Ensemble : IDisposable
     private readonly HardVoting _hard;
     private readonly SoftVoting? _selection;
     private readonly StackingModel? _stacking;
-    private readonly TimeSpan _timeout;
-    private readonly MemberWorkers[] _workers;
+    private readonly TimeSpan[] _timeouts;
+    private readonly MemberWorkers?[] _workers;
 
     internal Ensemble(EnsembleDefinition definition, IReadOnlyList<(EnsembleMember Member, IModel Model, LabelAlignment Alignment)> members,
         StackingModel? stacking, IReadOnlyList<double>? selectionWeights, TimeSpan defaultTimeout)
@@ -34,9 +35,9 @@ public sealed class Ensemble : IDisposable
         _hard = new HardVoting(_models.Length, Labels.Count, weights);
         _selection = selectionWeights is null ? null : new SoftVoting(_models.Length, Labels.Count, selectionWeights);
         _stacking = stacking;
-        _timeout = definition.Policy.MemberTimeout ?? defaultTimeout;
+        _timeouts = Members.Select(m => m.Timeout ?? definition.Policy.MemberTimeout ?? defaultTimeout).ToArray();
         SampleSize = _models[0].SampleSize;
-        _workers = _models.Select(m => new MemberWorkers(m.Id, Math.Max(2, Environment.ProcessorCount))).ToArray();
+        _workers = _models.Select(m => m is RemoteModel ? null : new MemberWorkers(m.Id, Math.Max(2, Environment.ProcessorCount))).ToArray();
     }
 
     /// <summary>The ensemble id.</summary>
@@ -75,7 +76,7 @@ public sealed class Ensemble : IDisposable
     {
         foreach (var workers in _workers)
         {
-            workers.Dispose();
+            workers?.Dispose();
         }
     }
 
@@ -141,7 +142,13 @@ public sealed class Ensemble : IDisposable
     private async Task<MemberRun> RunMemberAsync(int index, ReadOnlyMemory<float> samples, int batchSize, CancellationToken cancellationToken)
     {
         var model = _models[index];
-        var workers = _workers[index];
+        var timeout = _timeouts[index];
+        if (model is RemoteModel remote)
+        {
+            return await RunRemoteMemberAsync(index, remote, timeout, samples, batchSize, cancellationToken).ConfigureAwait(false);
+        }
+
+        var workers = _workers[index]!;
         if (workers.Abandoned >= workers.ThreadCount)
         {
             // Every thread of this member is held by a call that already missed its deadline: do not queue behind them.
@@ -151,7 +158,7 @@ public sealed class Ensemble : IDisposable
 
         var scores = new float[batchSize * model.Labels.Count];
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_timeout);
+        deadline.CancelAfter(timeout);
         var queued = Stopwatch.GetTimestamp();
         var started = queued;
         var call = workers.Run(() =>
@@ -159,7 +166,7 @@ public sealed class Ensemble : IDisposable
             try
             {
                 // The member's time runs from when it starts, not from when it was queued.
-                deadline.CancelAfter(_timeout);
+                deadline.CancelAfter(timeout);
                 started = Stopwatch.GetTimestamp();
             }
             catch (ObjectDisposedException)
@@ -179,7 +186,7 @@ public sealed class Ensemble : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             workers.MarkAbandoned(call);
-            return new MemberRun(index, model.Id, null, Stopwatch.GetElapsedTime(queued), $"timed out after {_timeout.TotalMilliseconds:0} ms");
+            return new MemberRun(index, model.Id, null, Stopwatch.GetElapsedTime(queued), $"timed out after {timeout.TotalMilliseconds:0} ms");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -188,6 +195,33 @@ public sealed class Ensemble : IDisposable
         finally
         {
             deadline.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A remote member is awaited, not run on worker threads: no thread waits on the network. Its deadline cancels the HTTP
+    /// call, so a slow server degrades the ensemble exactly as a slow local member does ("timed out after N ms").
+    /// </summary>
+    private static async Task<MemberRun> RunRemoteMemberAsync(int index, RemoteModel model, TimeSpan timeout, ReadOnlyMemory<float> samples, int batchSize,
+        CancellationToken cancellationToken)
+    {
+        var scores = new float[batchSize * model.Labels.Count];
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await model.PredictAsync(samples, batchSize, scores, deadline.Token).ConfigureAwait(false);
+            return new MemberRun(index, model.Id, scores, Stopwatch.GetElapsedTime(started), null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new MemberRun(index, model.Id, null, Stopwatch.GetElapsedTime(started),
+                $"timed out after {timeout.TotalMilliseconds:0} ms waiting for {model.Remote.InferUrl}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new MemberRun(index, model.Id, null, Stopwatch.GetElapsedTime(started), $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 

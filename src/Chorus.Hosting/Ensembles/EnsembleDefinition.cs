@@ -12,7 +12,8 @@ namespace Chorus.Hosting.Ensembles;
 /// {
 ///   "id": "digits",
 ///   "labels": ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
-///   "members": [ { "plugin": "digits-logreg" }, { "plugin": "digits-mlp", "weight": 2 } ],
+///   "members": [ { "plugin": "digits-logreg" }, { "plugin": "digits-mlp", "weight": 2, "timeoutMs": 500 },
+///                { "id": "cnn-gpu", "url": "http://gpu-box:8000", "model": "digits-cnn", "labels": ["0", "1", "..."] } ],
 ///   "strategy": "soft",                                  // soft | hard | stacking | selection
 ///   "policy": { "minMembers": 2, "memberTimeoutMs": 2000, "onMemberFailure": "degrade" },
 ///   "stacking": "digits.stacking.json",                  // written by chorus fit (default: ID.stacking.json)
@@ -103,20 +104,9 @@ public sealed record EnsembleDefinition
                 var index = 0;
                 foreach (var member in membersElement.EnumerateArray())
                 {
-                    var plugin = member.ValueKind == JsonValueKind.String ? member.GetString()
-                        : member.ValueKind == JsonValueKind.Object && member.TryGetProperty("plugin", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-                    var weight = member.ValueKind == JsonValueKind.Object && member.TryGetProperty("weight", out var w) ? (w.ValueKind == JsonValueKind.Number ? w.GetDouble() : double.NaN) : 1.0;
-                    if (string.IsNullOrWhiteSpace(plugin))
+                    if (ReadMember(member, index, problems) is { } read)
                     {
-                        problems.Add($"members[{index}] needs a 'plugin' id");
-                    }
-                    else if (!double.IsFinite(weight) || weight < 0)
-                    {
-                        problems.Add($"members[{index}] ('{plugin}') has weight {weight}; weights are finite and not negative");
-                    }
-                    else
-                    {
-                        members.Add(new EnsembleMember(plugin!, weight));
+                        members.Add(read);
                     }
 
                     index++;
@@ -135,7 +125,8 @@ public sealed record EnsembleDefinition
 
             foreach (var duplicate in members.GroupBy(m => m.PluginId).Where(g => g.Count() > 1))
             {
-                problems.Add($"member '{duplicate.Key}' is listed more than once");
+                problems.Add($"member '{duplicate.Key}' is listed more than once"
+                    + (duplicate.Any(m => m.Remote is not null) ? "; give a remote member its own 'id' when another member has the same name" : string.Empty));
             }
 
             var strategy = FusionStrategyKind.Soft;
@@ -172,6 +163,79 @@ public sealed record EnsembleDefinition
                 FilePath = path,
             };
         }
+    }
+
+    /// <summary>One entry of 'members': a plugin id, <c>{ "plugin": ID, ... }</c>, or a remote member <c>{ "url": ..., "model": ..., ... }</c>.</summary>
+    private static EnsembleMember? ReadMember(JsonElement member, int index, List<string> problems)
+    {
+        if (member.ValueKind == JsonValueKind.String)
+        {
+            var id = member.GetString();
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                problems.Add($"members[{index}] needs a 'plugin' id");
+                return null;
+            }
+
+            return new EnsembleMember(id);
+        }
+
+        if (member.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add($"members[{index}] must be a plugin id or an object ({{ \"plugin\": ID }} or {{ \"url\": ..., \"model\": ... }})");
+            return null;
+        }
+
+        var isRemote = member.TryGetProperty("url", out _);
+        var plugin = member.TryGetProperty("plugin", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        var count = problems.Count;
+        RemoteMember? remote = null;
+        string? memberId;
+        if (isRemote)
+        {
+            if (member.TryGetProperty("plugin", out _))
+            {
+                problems.Add($"members[{index}] gives both 'plugin' (a local member) and 'url' (a remote member); keep one");
+            }
+
+            remote = RemoteMember.Read(member, $"members[{index}] (remote)", problems);
+            memberId = member.TryGetProperty("id", out var idElement)
+                ? (idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null)
+                : remote?.Model;
+            if (member.TryGetProperty("id", out _) && (memberId is null || !RemoteMember.IsValidName(memberId)))
+            {
+                problems.Add($"members[{index}] has id {idElement.GetRawText()}; a member id holds only letters, digits, '.', '_' and '-'");
+            }
+        }
+        else
+        {
+            memberId = plugin;
+            if (string.IsNullOrWhiteSpace(plugin))
+            {
+                problems.Add($"members[{index}] needs a 'plugin' id");
+            }
+        }
+
+        var weight = member.TryGetProperty("weight", out var w) ? (w.ValueKind == JsonValueKind.Number ? w.GetDouble() : double.NaN) : 1.0;
+        if (problems.Count == count && (!double.IsFinite(weight) || weight < 0))
+        {
+            problems.Add($"members[{index}] ('{memberId}') has weight {weight}; weights are finite and not negative");
+        }
+
+        TimeSpan? timeout = null;
+        if (member.TryGetProperty("timeoutMs", out var timeoutElement))
+        {
+            if (timeoutElement.ValueKind == JsonValueKind.Number && timeoutElement.TryGetInt32(out var ms) && ms > 0)
+            {
+                timeout = TimeSpan.FromMilliseconds(ms);
+            }
+            else
+            {
+                problems.Add($"members[{index}] ('{memberId}') has timeoutMs {timeoutElement.GetRawText()}; it must be a positive whole number of milliseconds");
+            }
+        }
+
+        return problems.Count > count ? null : new EnsembleMember(memberId!, weight) { Remote = remote, Timeout = timeout };
     }
 
     private static string? OptionalText(JsonElement root, string name) =>
