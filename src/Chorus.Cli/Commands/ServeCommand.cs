@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Chorus.Hosting;
 using Chorus.Hosting.Plugins;
+using Chorus.Hosting.Scheduling;
 using Chorus.Server;
 
 namespace Chorus.Cli.Commands;
 
 /// <summary>
-/// <c>chorus serve [--plugins DIR] [--urls URL] [--api-key KEY]</c>: serves the plugins and ensembles in DIR over the
+/// <c>chorus serve [--plugins DIR] [--urls URL] [--api-key KEY] [--batching ID=MAXBATCH[,DELAY]]...</c>: serves the plugins and ensembles in DIR over the
 /// Open Inference Protocol v2 until Ctrl+C (docs/serving.md).
 /// </summary>
 internal static class ServeCommand
@@ -25,20 +26,49 @@ internal static class ServeCommand
         {
             Description = "Require this key ('Authorization: Bearer KEY' or 'x-api-key: KEY') on every request except health.",
         };
+        var batching = new Option<string[]>("--batching")
+        {
+            Description = "Dynamic batching for a plugin model: ID=MAXBATCH[,DELAY], e.g. digits-mlp=32,2ms (DELAY in us, ms or s; default 0). Repeat for more models.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var command = new Command("serve", "Serve the plugins and ensembles over HTTP with the Open Inference Protocol v2 (KServe / Triton).")
         {
-            plugins, urls, apiKey, providers,
+            plugins, urls, apiKey, providers, batching,
         };
         command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(plugins), result.GetValue(urls)!, result.GetValue(apiKey),
-            result.GetValue(providers), Console.Out, cancellationToken));
+            result.GetValue(providers), Console.Out, cancellationToken, result.GetValue(batching)));
         return command;
     }
 
     internal static async Task<int> RunAsync(string? pluginDirectory, string urls, string? apiKey, string[]? providers, TextWriter output,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string[]? batching = null)
     {
+        var serverOptions = new ChorusServerOptions { Urls = urls, ApiKey = apiKey };
+        try
+        {
+            foreach (var (id, spec) in ParseBatching(batching ?? []))
+            {
+                serverOptions.Batching[id] = spec;
+            }
+        }
+        catch (FormatException ex)
+        {
+            await output.WriteLineAsync($"error: --batching: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
         using var host = HostOptions.OpenHost(pluginDirectory, null, providers);
-        var server = new ChorusServer(host, new ChorusServerOptions { Urls = urls, ApiKey = apiKey });
+        ChorusServer server;
+        try
+        {
+            server = new ChorusServer(host, serverOptions);
+        }
+        catch (Exception ex) when (ex is ArgumentException or ChorusException)
+        {
+            await output.WriteLineAsync($"error: --batching: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
         await using (server.ConfigureAwait(false))
         {
             string address;
@@ -57,6 +87,11 @@ internal static class ServeCommand
                 await output.WriteLineAsync(plugin.Status == PluginStatus.Loaded
                     ? $"model    {plugin.Id}"
                     : $"model    {plugin.Id} (not ready: {plugin.Error})").ConfigureAwait(false);
+            }
+
+            foreach (var (id, spec) in serverOptions.Batching)
+            {
+                await output.WriteLineAsync($"batching {id}: max batch {spec.MaxBatchSize}, max queue delay {spec.MaxQueueDelay.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} ms").ConfigureAwait(false);
             }
 
             foreach (var ensemble in host.Ensembles)
@@ -96,5 +131,30 @@ internal static class ServeCommand
         }
 
         return 0;
+    }
+
+    /// <summary>Parses <c>ID=MAXBATCH[,DELAY]</c> values; the message of a <see cref="FormatException"/> says which and why.</summary>
+    internal static IEnumerable<(string Id, DynamicBatchingOptions Options)> ParseBatching(IEnumerable<string> values)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var parsed = new List<(string, DynamicBatchingOptions)>();
+        foreach (var value in values)
+        {
+            var equals = value.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new FormatException($"'{value}' must be ID=MAXBATCH[,DELAY], e.g. 'digits-mlp=32,2ms'.");
+            }
+
+            var id = value[..equals].Trim();
+            if (!seen.Add(id))
+            {
+                throw new FormatException($"'{id}' is given twice.");
+            }
+
+            parsed.Add((id, DynamicBatchingOptions.Parse(value[(equals + 1)..])));
+        }
+
+        return parsed;
     }
 }
