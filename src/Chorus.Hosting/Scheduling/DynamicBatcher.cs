@@ -21,7 +21,8 @@ namespace Chorus.Hosting.Scheduling;
 /// <para>
 /// The caller owns <see cref="Model"/>; the batcher never disposes it. <see cref="Model"/>'s sample size and label count are
 /// read once, here. <see cref="Dispose"/> refuses new requests and lets the queued ones run; dispose the model only after
-/// they have completed. Predict runs on a thread-pool thread with <see cref="CancellationToken.None"/>.
+/// they have completed. Predict runs on the batcher's own background thread with <see cref="CancellationToken.None"/>; the
+/// max queue delay is honoured to about a millisecond (the thread's timed wait counts whole milliseconds).
 /// </para>
 /// </remarks>
 public sealed class DynamicBatcher : IDisposable
@@ -31,14 +32,14 @@ public sealed class DynamicBatcher : IDisposable
     private readonly long _delayTicks;
     private readonly Action<BatchExecution>? _executed;
 
-    // The queue, its row count and the disposed flag change under _lock; the worker takes batches from the front.
-    private readonly Lock _lock = new();
+    // The queue, its row count and the disposed flag change under _lock (a Monitor, for Wait/Pulse); the worker takes
+    // batches from the front.
+    private readonly object _lock = new();
     private readonly LinkedList<Pending> _queue = new();
-    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private int _queuedRows;
     private bool _disposed;
 
-    /// <summary>Creates the batcher and its worker (which waits without a thread while the queue is empty).</summary>
+    /// <summary>Creates the batcher and its worker thread (a background thread that sleeps while the queue is empty).</summary>
     /// <param name="model">The model to run; must take a batch dimension (any <see cref="IModel"/> does).</param>
     /// <param name="options">Max batch size and max queue delay; copied, so later changes do not apply.</param>
     /// <param name="executed">
@@ -56,7 +57,10 @@ public sealed class DynamicBatcher : IDisposable
         _labelCount = model.Labels.Count;
         _delayTicks = (long)(options.MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
         _executed = executed;
-        _ = Task.Run(RunAsync);
+
+        // A thread of its own, not the thread pool: under load the pool's queue is long, and every queued request would wait
+        // behind it for the worker to be scheduled.
+        new Thread(Run) { IsBackground = true, Name = $"Chorus batcher {model.Id}" }.Start();
     }
 
     /// <summary>The model the batches run on.</summary>
@@ -110,7 +114,6 @@ public sealed class DynamicBatcher : IDisposable
         }
 
         var pending = new Pending(this, samples, batchSize, scores);
-        bool wake;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -120,17 +123,15 @@ public sealed class DynamicBatcher : IDisposable
             _queuedRows += batchSize;
 
             // Only these two events change the worker's decision: a first request starts its clock, a full batch ends the wait.
-            wake = wasEmpty || (wasBelow && _queuedRows >= Options.MaxBatchSize);
+            if (wasEmpty || (wasBelow && _queuedRows >= Options.MaxBatchSize))
+            {
+                Monitor.Pulse(_lock);
+            }
         }
 
         if (cancellationToken.CanBeCanceled)
         {
             pending.Registration = cancellationToken.Register(static state => ((Pending)state!).Cancel(), pending);
-        }
-
-        if (wake)
-        {
-            _wake.Release();
         }
 
         return pending.Completion.Task;
@@ -147,77 +148,78 @@ public sealed class DynamicBatcher : IDisposable
             }
 
             _disposed = true;
+            Monitor.Pulse(_lock);
         }
-
-        _wake.Release();
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
-        while (true)
+        while (TakeBatch() is { } batch)
         {
-            long waitTicks;
-            lock (_lock)
+            // Taken: a cancellation now finds no node and does nothing; stop listening without waiting for a running callback.
+            foreach (var pending in batch)
+            {
+                pending.Registration.Unregister();
+            }
+
+            Execute(batch);
+        }
+    }
+
+    /// <summary>
+    /// Waits until a batch is due (the queued rows reach the max, or the oldest has waited the delay, or the batcher is
+    /// disposed with requests queued) and takes it; null once disposed with nothing queued.
+    /// </summary>
+    private List<Pending>? TakeBatch()
+    {
+        lock (_lock)
+        {
+            while (true)
             {
                 if (_queue.First is not { } oldest)
                 {
                     if (_disposed)
                     {
-                        return;
+                        return null;
                     }
 
-                    waitTicks = -1;
+                    // Timed only so that no wait is unbounded; an enqueue or Dispose pulses.
+                    Monitor.Wait(_lock, TimeSpan.FromSeconds(1));
+                    continue;
                 }
-                else
+
+                // A disposed batcher drains without waiting for more requests (none can come).
+                if (_queuedRows >= Options.MaxBatchSize || _disposed)
                 {
-                    // A disposed batcher drains without waiting for more requests (none can come).
-                    var full = _queuedRows >= Options.MaxBatchSize || _disposed;
-                    waitTicks = full ? 0 : Math.Max(0, oldest.Value.EnqueuedAt + _delayTicks - Stopwatch.GetTimestamp());
+                    break;
                 }
+
+                var remaining = oldest.Value.EnqueuedAt + _delayTicks - Stopwatch.GetTimestamp();
+                if (remaining <= 0)
+                {
+                    break;
+                }
+
+                // Monitor.Wait counts whole milliseconds: round up, so a sub-millisecond rest waits 1 ms instead of spinning.
+                Monitor.Wait(_lock, (int)Math.Ceiling(remaining * 1000.0 / Stopwatch.Frequency));
             }
 
-            if (waitTicks < 0)
-            {
-                await _wake.WaitAsync().ConfigureAwait(false);
-                continue;
-            }
-
-            if (waitTicks > 0)
-            {
-                // Woken early by a full batch (or dispose); either way the loop decides again.
-                await _wake.WaitAsync(TimeSpan.FromSeconds((double)waitTicks / Stopwatch.Frequency)).ConfigureAwait(false);
-                continue;
-            }
-
-            var batch = TakeBatch();
-            if (batch.Count > 0)
-            {
-                Execute(batch);
-            }
+            return TakeFrontLocked();
         }
     }
 
     /// <summary>The front of the queue, in order, while its rows fit (the first request always goes, even if larger).</summary>
-    private List<Pending> TakeBatch()
+    private List<Pending> TakeFrontLocked()
     {
         var batch = new List<Pending>();
-        lock (_lock)
+        var rows = 0;
+        while (_queue.First is { } node && (batch.Count == 0 || rows + node.Value.BatchSize <= Options.MaxBatchSize))
         {
-            var rows = 0;
-            while (_queue.First is { } node && (batch.Count == 0 || rows + node.Value.BatchSize <= Options.MaxBatchSize))
-            {
-                _queue.RemoveFirst();
-                node.Value.Node = null;
-                rows += node.Value.BatchSize;
-                _queuedRows -= node.Value.BatchSize;
-                batch.Add(node.Value);
-            }
-        }
-
-        // Taken: a cancellation now would find no node and do nothing; stop listening without waiting for a running callback.
-        foreach (var pending in batch)
-        {
-            pending.Registration.Unregister();
+            _queue.RemoveFirst();
+            node.Value.Node = null;
+            rows += node.Value.BatchSize;
+            _queuedRows -= node.Value.BatchSize;
+            batch.Add(node.Value);
         }
 
         return batch;
