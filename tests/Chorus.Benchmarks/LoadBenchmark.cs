@@ -20,14 +20,16 @@ namespace Chorus.Benchmarks;
 internal static partial class LoadBenchmark
 {
     private const string MlpLabels = "model=\"digits-mlp\",version=\"1.0.0\"";
+    private const string BareName = "bare ASP.NET Core + InferenceSession";
 
     public static async Task<int> RunAsync(CommandLine line)
     {
         var duration = TimeSpan.FromSeconds(line.GetInt("--duration", 30, 1));
-        var warmup = TimeSpan.FromSeconds(line.GetInt("--warmup", 3, 0));
+        var warmup = TimeSpan.FromSeconds(line.GetInt("--warmup", 5, 0));
         var levels = ParseLevels(line.GetString("--concurrency") ?? "1,8,32");
         var batchedLevels = ParseLevels(line.GetString("--batched-concurrency") ?? "32");
         var batchingText = line.GetString("--batching") ?? "32,1ms";
+        var rounds = line.GetInt("--rounds", 5, 1);
         var outPath = line.GetString("--out");
         line.RejectUnknown();
         try
@@ -49,11 +51,11 @@ internal static partial class LoadBenchmark
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe(Chorus.OnnxRuntime.OrtEnvironment.Instance.Version)}");
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"Settings: {duration.TotalSeconds} s per run after {warmup.TotalSeconds} s warm-up; one digits row per request (v2 JSON, FP32 [1,64]), rows of tests/data/digits/test.csv in turn; servers are child processes on 127.0.0.1; batching {batchingText} on digits-mlp in the batched server");
+            $"Settings: {duration.TotalSeconds} s per run in {rounds} rounds alternating with the targets it is compared with, after {warmup.TotalSeconds} s warm-up each; one digits row per request (v2 JSON, FP32 [1,64]), rows of tests/data/digits/test.csv in turn; servers are child processes on 127.0.0.1; batching {batchingText} on digits-mlp in the batched server");
         report.AppendLine("Command: " + line.RerunCommand());
         report.AppendLine();
-        report.AppendLine("| server | model | clients | requests | req/s | p50 ms | p99 ms | errors | server RSS before → after, MiB | avg batch |");
-        report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|---:|");
+        report.AppendLine("| server | model | clients | requests | req/s | p50 ms | p99 ms | errors | server RSS before → after, MiB | avg batch | server CPU µs/req |");
+        report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|");
         Console.Write(report.ToString());
 
         var results = new List<RunResult>();
@@ -67,36 +69,35 @@ internal static partial class LoadBenchmark
 
         var mlpBodies = Bodies(rows, "pixels");
         var ensembleBodies = Bodies(rows, "input");
-        float[] chorusFirst;
-        await using (var chorus = await LoadServerProcess.StartAsync(["load-serve-chorus", "--plugins", plugins]))
-        {
-            chorusFirst = await FirstScoresAsync(chorus.Address, mlpBodies[0]);
-            foreach (var clients in levels)
-            {
-                Add(await RunAsync("chorus", "digits", chorus, ensembleBodies, clients, duration, warmup, metricsLabels: null));
-            }
+        await using var chorus = await LoadServerProcess.StartAsync(["load-serve-chorus", "--plugins", plugins]);
+        await using var bare = await LoadServerProcess.StartAsync(["load-serve-bare", "--model", Path.Combine(plugins, "digits-mlp", "model.onnx")]);
+        await using var batched = await LoadServerProcess.StartAsync(["load-serve-chorus", "--plugins", plugins, "--batching", "digits-mlp=" + batchingText]);
+        var chorusFirst = await FirstScoresAsync(chorus.Address, mlpBodies[0]);
+        var bareFirst = await FirstScoresAsync(bare.Address, mlpBodies[0]);
 
-            foreach (var clients in levels)
-            {
-                Add(await RunAsync("chorus", "digits-mlp", chorus, mlpBodies, clients, duration, warmup, MlpLabels));
-            }
-        }
-
-        await using (var batched = await LoadServerProcess.StartAsync(["load-serve-chorus", "--plugins", plugins, "--batching", "digits-mlp=" + batchingText]))
+        // Targets compared with each other run in alternating rounds, so drifting load on a shared machine hits them alike.
+        foreach (var clients in levels)
         {
-            foreach (var clients in batchedLevels)
+            foreach (var result in await CompareAsync(
+                [
+                    new Target("chorus", "digits", chorus, ensembleBodies, MetricsLabels: null),
+                    new Target("chorus", "digits-mlp", chorus, mlpBodies, MlpLabels),
+                    new Target(BareName, "digits-mlp", bare, mlpBodies, MetricsLabels: null),
+                ], clients, duration, warmup, rounds))
             {
-                Add(await RunAsync("chorus, batching " + batchingText, "digits-mlp", batched, mlpBodies, clients, duration, warmup, MlpLabels));
+                Add(result);
             }
         }
 
-        float[] bareFirst;
-        await using (var bare = await LoadServerProcess.StartAsync(["load-serve-bare", "--model", Path.Combine(plugins, "digits-mlp", "model.onnx")]))
+        foreach (var clients in batchedLevels)
         {
-            bareFirst = await FirstScoresAsync(bare.Address, mlpBodies[0]);
-            foreach (var clients in levels)
+            foreach (var result in await CompareAsync(
+                [
+                    new Target("chorus, batching off", "digits-mlp", chorus, mlpBodies, MlpLabels),
+                    new Target("chorus, batching " + batchingText, "digits-mlp", batched, mlpBodies, MlpLabels),
+                ], clients, duration, warmup, rounds))
             {
-                Add(await RunAsync("bare ASP.NET Core + InferenceSession", "digits-mlp", bare, mlpBodies, clients, duration, warmup, metricsLabels: null));
+                Add(result);
             }
         }
 
@@ -106,23 +107,20 @@ internal static partial class LoadBenchmark
             $"Same answer check: the bare endpoint's scores for row 0 differ from ChorusServer's digits-mlp by at most {difference:G3} ({(chorusFirst.Length == 10 && difference < 1e-5 ? "same work" : "DIFFERENT: the comparison is not fair")})."));
         foreach (var clients in levels)
         {
-            var chorus = results.Single(r => r.Server == "chorus" && r.Model == "digits-mlp" && r.Clients == clients);
-            var bare = results.Single(r => r.Server.StartsWith("bare", StringComparison.Ordinal) && r.Clients == clients);
-            var ratio = chorus.Throughput / bare.Throughput;
+            var served = results.Single(r => r.Server == "chorus" && r.Model == "digits-mlp" && r.Clients == clients);
+            var reference = results.Single(r => r.Server == BareName && r.Clients == clients);
+            var ratio = served.Throughput / reference.Throughput;
             verdicts.Add(string.Create(CultureInfo.InvariantCulture,
                 $"Chorus / bare throughput at {clients} client(s): {ratio:F2} (target ≥ 0.8: {(ratio >= 0.8 ? "met" : "missed")})."));
         }
 
         foreach (var clients in batchedLevels)
         {
-            var on = results.Single(r => r.Server.StartsWith("chorus, batching", StringComparison.Ordinal) && r.Clients == clients);
-            var off = results.SingleOrDefault(r => r.Server == "chorus" && r.Model == "digits-mlp" && r.Clients == clients);
-            if (off is not null)
-            {
-                var ratio = on.Throughput / off.Throughput;
-                verdicts.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"Batching on / off throughput for digits-mlp at {clients} clients: {ratio:F2} (target ≥ 2: {(ratio >= 2 ? "met" : "missed")})."));
-            }
+            var on = results.Single(r => r.Server.StartsWith("chorus, batching " + batchingText, StringComparison.Ordinal) && r.Clients == clients);
+            var off = results.Single(r => r.Server == "chorus, batching off" && r.Clients == clients);
+            var ratio = on.Throughput / off.Throughput;
+            verdicts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Batching on / off throughput for digits-mlp at {clients} clients: {ratio:F2} (target ≥ 2: {(ratio >= 2 ? "met" : "missed")})."));
         }
 
         var errors = results.Sum(r => r.Errors);
@@ -142,35 +140,64 @@ internal static partial class LoadBenchmark
         return errors == 0 ? 0 : 1;
     }
 
-    private static async Task<RunResult> RunAsync(string serverName, string model, LoadServerProcess server, byte[][] bodies, int clients,
-        TimeSpan duration, TimeSpan warmup, string? metricsLabels)
+    /// <summary>
+    /// Warms each target, then measures them in <paramref name="rounds"/> rounds of <paramref name="duration"/> / rounds
+    /// each, in a rotating order; each target's figures add up its rounds.
+    /// </summary>
+    private static async Task<List<RunResult>> CompareAsync(IReadOnlyList<Target> targets, int clients, TimeSpan duration, TimeSpan warmup, int rounds)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var http = new HttpClient(handler) { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
-        var uri = new Uri($"v2/models/{model}/infer", UriKind.Relative);
-        if (warmup > TimeSpan.Zero)
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var state = targets.Select(t => new TargetState(t)).ToArray();
+        foreach (var target in state)
         {
-            await DriveAsync(http, uri, bodies, clients, warmup);
+            if (warmup > TimeSpan.Zero)
+            {
+                await DriveAsync(http, target.Uri, target.Target.Bodies, clients, warmup);
+            }
+
+            target.RssBefore = target.Target.Process.ResidentBytes;
+            target.CountersBefore = target.Target.MetricsLabels is { } labels ? await ScrapeAsync(http, target.Target.Process.Address, labels) : default;
         }
 
-        var before = server.ResidentBytes;
-        var countersBefore = metricsLabels is null ? default : await ScrapeAsync(http, metricsLabels);
-        var clock = Stopwatch.StartNew();
-        var outcome = await DriveAsync(http, uri, bodies, clients, duration);
-        var elapsed = clock.Elapsed;
-        var after = server.ResidentBytes;
-        double? averageBatch = null;
-        if (metricsLabels is not null)
+        var segment = duration / rounds;
+        for (var round = 0; round < rounds; round++)
         {
-            var countersAfter = await ScrapeAsync(http, metricsLabels);
-            var executions = countersAfter.Executions - countersBefore.Executions;
-            averageBatch = executions > 0 ? (countersAfter.Inferences - countersBefore.Inferences) / executions : null;
+            for (var k = 0; k < state.Length; k++)
+            {
+                var target = state[(round + k) % state.Length];
+                var cpuBefore = target.Target.Process.CpuTime;
+                var clock = Stopwatch.StartNew();
+                var outcome = await DriveAsync(http, target.Uri, target.Target.Bodies, clients, segment);
+                target.Elapsed += clock.Elapsed;
+                target.Cpu += target.Target.Process.CpuTime - cpuBefore;
+                target.Latencies.AddRange(outcome.Latencies);
+                target.Errors += outcome.Errors;
+                target.FirstError ??= outcome.FirstError;
+            }
         }
 
-        var latencies = outcome.Latencies.ToArray();
-        return new RunResult(serverName, model, clients, latencies.Length, latencies.Length / elapsed.TotalSeconds,
-            latencies.Length > 0 ? Statistics.Percentile(latencies, 50) : double.NaN, latencies.Length > 0 ? Statistics.Percentile(latencies, 99) : double.NaN,
-            outcome.Errors, outcome.FirstError, before, after, averageBatch);
+        var results = new List<RunResult>();
+        foreach (var target in state)
+        {
+            var after = target.Target.Process.ResidentBytes;
+            double? averageBatch = null;
+            if (target.Target.MetricsLabels is { } labels)
+            {
+                // The server's own counters over warm-up's end to now: rows per model execution.
+                var countersAfter = await ScrapeAsync(http, target.Target.Process.Address, labels);
+                var executions = countersAfter.Executions - target.CountersBefore.Executions;
+                averageBatch = executions > 0 ? (countersAfter.Inferences - target.CountersBefore.Inferences) / executions : null;
+            }
+
+            var latencies = target.Latencies.ToArray();
+            results.Add(new RunResult(target.Target.Server, target.Target.Model, clients, latencies.Length, latencies.Length / target.Elapsed.TotalSeconds,
+                latencies.Length > 0 ? Statistics.Percentile(latencies, 50) : double.NaN, latencies.Length > 0 ? Statistics.Percentile(latencies, 99) : double.NaN,
+                target.Errors, target.FirstError, target.RssBefore, after, averageBatch,
+                latencies.Length > 0 ? target.Cpu.TotalMicroseconds / latencies.Length : double.NaN));
+        }
+
+        return results;
     }
 
     /// <summary>Runs <paramref name="clients"/> loops, each sending the next body and waiting for its answer, until the time is up.</summary>
@@ -233,9 +260,9 @@ internal static partial class LoadBenchmark
     }
 
     /// <summary>nv_inference_count and nv_inference_exec_count of one model, from the server's /metrics.</summary>
-    private static async Task<(double Inferences, double Executions)> ScrapeAsync(HttpClient http, string labels)
+    private static async Task<(double Inferences, double Executions)> ScrapeAsync(HttpClient http, Uri server, string labels)
     {
-        var text = await http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        var text = await http.GetStringAsync(new Uri(server, "metrics"));
         double Read(string name) =>
             SampleLine().Matches(text).Where(m => m.Groups[1].Value == name && m.Groups[2].Value == labels)
                 .Select(m => double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)).Single();
@@ -268,10 +295,34 @@ internal static partial class LoadBenchmark
 
     private sealed record Outcome(List<double> Latencies, int Errors, string? FirstError);
 
+    /// <summary>A server and model to drive, with the bodies to send; labels select its counters in /metrics (null: none).</summary>
+    private sealed record Target(string Server, string Model, LoadServerProcess Process, byte[][] Bodies, string? MetricsLabels);
+
+    private sealed class TargetState(Target target)
+    {
+        public Target Target { get; } = target;
+
+        public Uri Uri { get; } = new(target.Process.Address, $"v2/models/{target.Model}/infer");
+
+        public List<double> Latencies { get; } = [];
+
+        public TimeSpan Elapsed { get; set; }
+
+        public TimeSpan Cpu { get; set; }
+
+        public int Errors { get; set; }
+
+        public string? FirstError { get; set; }
+
+        public long RssBefore { get; set; }
+
+        public (double Inferences, double Executions) CountersBefore { get; set; }
+    }
+
     private sealed record RunResult(string Server, string Model, int Clients, int Requests, double Throughput, double P50, double P99, int Errors,
-        string? FirstError, long RssBefore, long RssAfter, double? AverageBatch)
+        string? FirstError, long RssBefore, long RssAfter, double? AverageBatch, double ServerCpuMicroseconds)
     {
         public string Row() => string.Create(CultureInfo.InvariantCulture,
-            $"| {Server} | {Model} | {Clients} | {Requests} | {Throughput:F0} | {P50:F2} | {P99:F2} | {Errors} | {RssBefore / 1048576.0:F0} → {RssAfter / 1048576.0:F0} | {(AverageBatch is { } b ? b.ToString("F1", CultureInfo.InvariantCulture) : "–")} |");
+            $"| {Server} | {Model} | {Clients} | {Requests} | {Throughput:F0} | {P50:F2} | {P99:F2} | {Errors} | {RssBefore / 1048576.0:F0} → {RssAfter / 1048576.0:F0} | {(AverageBatch is { } b ? b.ToString("F1", CultureInfo.InvariantCulture) : "–")} | {ServerCpuMicroseconds:F0} |");
     }
 }

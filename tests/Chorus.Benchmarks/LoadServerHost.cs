@@ -49,6 +49,17 @@ internal static class LoadServerHost
         return 0;
     }
 
+    /// <summary>CPU time (user + system) another process has used, from fields 14 and 15 of /proc/PID/stat (clock ticks of 1/100 s).</summary>
+    public static TimeSpan CpuTime(int processId)
+    {
+        var stat = File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat");
+
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing parenthesis.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     /// <summary>VmRSS of another process, from /proc/PID/status.</summary>
     public static long ResidentBytes(int processId)
     {

@@ -17,6 +17,8 @@ internal sealed class LoadServerProcess : IAsyncDisposable
 
     public long ResidentBytes => LoadServerHost.ResidentBytes(_process.Id);
 
+    public TimeSpan CpuTime => LoadServerHost.CpuTime(_process.Id);
+
     /// <summary>Starts this program with <paramref name="arguments"/> and waits (at most 60 s) for its <c>listening URL</c> line.</summary>
     public static async Task<LoadServerProcess> StartAsync(IReadOnlyList<string> arguments)
     {
