@@ -59,7 +59,7 @@ internal sealed class CommandLine
         "  leaks    [--threads T] [--cycles N] [--sessions N] [--warmup-cycles N] [--warmup-sessions N] [--warmup-ms MS]\n" +
         "  ensemble [--threads T] [--rounds R] [--iterations N] [--out FILE]\n" +
         "  native   [--rounds R] [--iterations N] [--out FILE]\n" +
-        "  load     [--duration S] [--warmup S] [--concurrency 1,8,32] [--batched-concurrency 32] [--batching 32,1ms] [--out FILE]\n" +
+        "  load     [--duration S] [--warmup S] [--rounds R] [--concurrency 1,8,32] [--batched-concurrency 32] [--batching 32,1ms] [--out FILE]\n" +
         "See tests/Chorus.Benchmarks/README.md.";
 
     public string? GetString(string name)
