@@ -126,6 +126,20 @@ public sealed class DynamicBatcherTests
     }
 
     [Test]
+    public async Task A_request_whose_token_is_already_canceled_is_never_queued()
+    {
+        var model = new RowSumModel();
+        using var batcher = new DynamicBatcher(model, new DynamicBatchingOptions { MaxBatchSize = 1, MaxQueueDelay = s_long });
+
+        var canceled = batcher.PredictAsync(new float[] { 1, 1 }, 1, new float[2], new CancellationToken(canceled: true));
+        Assert.That(canceled.IsCanceled, Is.True);
+        Assert.That(batcher.QueuedRequests, Is.Zero);
+
+        await batcher.PredictAsync(new float[] { 2, 2 }, 1, new float[2]).WaitAsync(s_cap);
+        Assert.That(model.Calls, Is.EqualTo(new[] { new float[] { 2 } }));
+    }
+
+    [Test]
     public void A_request_of_the_wrong_size_is_refused_and_never_queued()
     {
         var model = new RowSumModel();

@@ -108,15 +108,24 @@ public sealed class DynamicBatcher : IDisposable
                 $"model '{Model.Id}': {batchSize} sample(s) need room for {(long)batchSize * _labelCount} scores, got {scores.Length}.", nameof(scores));
         }
 
-        if (cancellationToken.IsCancellationRequested)
+        var pending = new Pending(this, samples, batchSize, scores);
+
+        // Registered before the request is queued, so the worker never sees it half set up. A cancellation that fires
+        // before the request is queued finds no node and does nothing; the check under the lock catches it.
+        if (cancellationToken.CanBeCanceled)
         {
-            return Task.FromCanceled<TimeSpan>(cancellationToken);
+            pending.Registration = cancellationToken.Register(static state => ((Pending)state!).Cancel(), pending);
         }
 
-        var pending = new Pending(this, samples, batchSize, scores);
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed || cancellationToken.IsCancellationRequested)
+            {
+                pending.Registration.Unregister();
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return Task.FromCanceled<TimeSpan>(cancellationToken);
+            }
+
             var wasEmpty = _queue.Count == 0;
             var wasBelow = _queuedRows < Options.MaxBatchSize;
             pending.Node = _queue.AddLast(pending);
@@ -127,11 +136,6 @@ public sealed class DynamicBatcher : IDisposable
             {
                 Monitor.Pulse(_lock);
             }
-        }
-
-        if (cancellationToken.CanBeCanceled)
-        {
-            pending.Registration = cancellationToken.Register(static state => ((Pending)state!).Cancel(), pending);
         }
 
         return pending.Completion.Task;
