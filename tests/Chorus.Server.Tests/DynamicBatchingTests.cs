@@ -146,7 +146,9 @@ public sealed class DynamicBatchingTests
             .WaitAsync(s_cap);
 
         Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(HttpStatusCode.OK));
-        Assert.That(model.Calls, Is.EqualTo(new[] { new float[] { 1, 2 } }), "the abandoned row never reached the model");
+        // The two requests race each other to the queue, so their order in the batch is either.
+        Assert.That(model.Calls, Has.Count.EqualTo(1));
+        Assert.That(model.Calls[0], Is.EquivalentTo(new float[] { 1, 2 }), "the abandoned row never reached the model");
         var metrics = await MetricsTests.ScrapeAsync(server.Client);
         Assert.That(metrics["nv_inference_request_failure{model=\"row-sum\",version=\"1.0.0\",reason=\"CANCELED\"}"], Is.EqualTo(1));
     }
