@@ -10,6 +10,7 @@ using System.Text.Json;
 using Chorus.Hosting;
 using Chorus.Hosting.Plugins;
 using Chorus.Server.Ui;
+using Chorus.Hosting.Scheduling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -68,9 +69,14 @@ public sealed partial class ChorusServer : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Chorus.Server");
 
         // Plugin ids come first; an ensemble whose id equals a plugin id is not served (docs/serving.md).
+        ValidateBatching(host, options);
         foreach (var record in host.Catalog.Plugins)
         {
-            _models.TryAdd(record.Id, new ServedPlugin(host.Catalog, record));
+            // Copied, so changing the options after construction changes nothing.
+            var batching = options.Batching.TryGetValue(record.Id, out var given)
+                ? new DynamicBatchingOptions { MaxBatchSize = given.MaxBatchSize, MaxQueueDelay = given.MaxQueueDelay }
+                : null;
+            _models.TryAdd(record.Id, new ServedPlugin(host.Catalog, record, batching));
         }
 
         foreach (var ensemble in host.Ensembles)
@@ -80,7 +86,7 @@ public sealed partial class ChorusServer : IAsyncDisposable
 
         foreach (var model in _models.Values)
         {
-            _metrics.Add(model, new ModelMetrics(model));
+            _metrics.Add(model, model.Metrics);
         }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(ChorusServer).Assembly.GetName().Name });
@@ -128,11 +134,34 @@ public sealed partial class ChorusServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server (not the host).</summary>
+    /// <summary>Stops the server (not the host). Requests already queued in a dynamic batcher still run.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        foreach (var plugin in _models.Values.OfType<ServedPlugin>())
+        {
+            plugin.StopBatching();
+        }
+    }
+
+    /// <summary>Batching may name only plugin models this server serves, with valid values; checked before anything is built.</summary>
+    private static void ValidateBatching(ChorusHost host, ChorusServerOptions options)
+    {
+        foreach (var (id, batching) in options.Batching)
+        {
+            if (host.Catalog.Find(id) is null)
+            {
+                var plugins = string.Join(", ", host.Catalog.Plugins.Select(p => p.Id).DefaultIfEmpty("(none)"));
+                var why = host.Ensembles.Any(e => e.Id == id)
+                    ? $"'{id}' is an ensemble, and ensembles are not batched (their members run each request's rows); batch a member plugin instead"
+                    : $"there is no plugin '{id}'";
+                throw new ArgumentException($"dynamic batching names '{id}', but {why}. Plugins: {plugins}.", nameof(options));
+            }
+
+            ArgumentNullException.ThrowIfNull(batching, $"{nameof(options)}.{nameof(ChorusServerOptions.Batching)}[{id}]");
+            batching.Validate(id);
+        }
     }
 
     private void MapEndpoints(WebApplication app)
@@ -392,7 +421,19 @@ public sealed partial class ChorusServer : IAsyncDisposable
             }
             finally
             {
-                metrics.ComputeDuration.Observe(Stopwatch.GetTimestamp() - computeStarted);
+                // A batched request's time in the queue is not compute: it goes to its own histogram.
+                var elapsed = Stopwatch.GetElapsedTime(computeStarted);
+                if (request.QueueDuration is { } queued)
+                {
+                    metrics.QueueDuration.Observe(queued);
+                    elapsed -= queued;
+                }
+
+                metrics.ComputeDuration.Observe(elapsed);
+                if (model is ServedEnsemble)
+                {
+                    metrics.RecordExecution(request.BatchSize);
+                }
             }
 
             await WriteInferenceResponseAsync(context, model, request, result).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using Chorus.Hosting.Scheduling;
+
 namespace Chorus.Server;
 
 /// <summary>Settings of a <see cref="ChorusServer"/>.</summary>
@@ -30,4 +32,11 @@ public sealed class ChorusServerOptions
     /// server is constructed: an unknown ensemble or a malformed file throws <see cref="ArgumentException"/>.
     /// </summary>
     public IDictionary<string, string> VisualizerReplays { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Dynamic batching per plugin model, keyed by plugin id (none by default: each request runs as the batch it carries).
+    /// Concurrent requests to a model named here are queued and run together as one Predict call (docs/serving.md,
+    /// "Dynamic batching"). Only plugin models can be batched, not ensembles; an unknown id fails the server's constructor.
+    /// </summary>
+    public IDictionary<string, DynamicBatchingOptions> Batching { get; } = new Dictionary<string, DynamicBatchingOptions>(StringComparer.Ordinal);
 }

@@ -20,4 +20,7 @@ internal sealed record InferenceRequest(
     bool AllOutputsBinary)
 {
     public bool IsBinary(string output) => AllOutputsBinary || BinaryOutputs.Contains(output);
+
+    /// <summary>How long the request waited in its model's dynamic batcher; null when it was not batched (or failed there).</summary>
+    public TimeSpan? QueueDuration { get; set; }
 }

@@ -22,6 +22,8 @@ internal sealed class LatencyHistogram
         Interlocked.Add(ref _sumTicks, elapsedTicks);
     }
 
+    public void Observe(TimeSpan elapsed) => Observe((long)(elapsed.TotalSeconds * Stopwatch.Frequency));
+
     /// <summary>Cumulative counts per bound (the last is +Inf, which is the count), and the sum in seconds.</summary>
     public (long[] Cumulative, double SumSeconds) Snapshot()
     {

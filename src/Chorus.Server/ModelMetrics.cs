@@ -10,6 +10,7 @@ internal sealed class ModelMetrics
     private long _inferences;
     private long _degraded;
     private long _disagreeing;
+    private long _executions;
 
     public ModelMetrics(ServedModel model)
     {
@@ -23,6 +24,18 @@ internal sealed class ModelMetrics
     public LatencyHistogram RequestDuration { get; } = new();
 
     public LatencyHistogram ComputeDuration { get; } = new();
+
+    /// <summary>Time requests waited in a dynamic batcher's queue; observed only for models served with batching.</summary>
+    public LatencyHistogram QueueDuration { get; } = new();
+
+    /// <summary>Rows per model execution (one Predict call; for an ensemble, one ensemble run).</summary>
+    public BatchSizeHistogram BatchSize { get; } = new();
+
+    /// <summary>Model executions, successful or not (Triton's <c>nv_inference_exec_count</c>).</summary>
+    public long Executions => Interlocked.Read(ref _executions);
+
+    /// <summary>Requests waiting in the model's batcher now; null when the model is served without batching.</summary>
+    public int? PendingRequests => Model is ServedPlugin { IsBatched: true } plugin ? plugin.QueuedRequests : null;
 
     public long Success => Interlocked.Read(ref _success);
 
@@ -54,6 +67,13 @@ internal sealed class ModelMetrics
         {
             Interlocked.Increment(ref _disagreeing);
         }
+    }
+
+    /// <summary>One model execution of <paramref name="rows"/> rows: a batch the batcher ran, or an unbatched request's call.</summary>
+    public void RecordExecution(int rows)
+    {
+        Interlocked.Increment(ref _executions);
+        BatchSize.Observe(rows);
     }
 
     /// <summary>A failed request: OTHER for a request the server refused (4xx), CANCELED when the client went away, else BACKEND.</summary>

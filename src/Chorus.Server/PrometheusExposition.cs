@@ -38,10 +38,41 @@ internal static class PrometheusExposition
             Sample(text, "nv_inference_count", Labels(model), model.Inferences);
         }
 
+        Family(text, "nv_inference_exec_count", "counter",
+            "Number of model executions (Predict calls; for an ensemble, ensemble runs), per model and ensemble. With dynamic batching one execution serves several requests: average batch = nv_inference_count / nv_inference_exec_count.");
+        foreach (var model in models)
+        {
+            Sample(text, "nv_inference_exec_count", Labels(model), model.Executions);
+        }
+
+        var batched = models.Where(m => m.PendingRequests is not null).ToList();
+        Family(text, "nv_inference_pending_request_count", "gauge", "Requests waiting in the dynamic batcher's queue, per model served with batching.");
+        foreach (var model in batched)
+        {
+            Sample(text, "nv_inference_pending_request_count", Labels(model), model.PendingRequests ?? 0);
+        }
+
         Histogram(text, models, "chorus_request_duration_seconds",
             "Inference request duration in seconds, from routing to the response written, for successful and failed requests.", m => m.RequestDuration);
         Histogram(text, models, "chorus_compute_duration_seconds",
-            "Time in seconds the model or ensemble spent predicting, for requests that reached it.", m => m.ComputeDuration);
+            "Time in seconds the model or ensemble spent predicting, for requests that reached it (after any batcher queue).", m => m.ComputeDuration);
+        Histogram(text, batched, "chorus_queue_duration_seconds",
+            "Time in seconds a request waited in the dynamic batcher's queue before its batch started, per model served with batching.", m => m.QueueDuration);
+
+        Family(text, "chorus_batch_size", "histogram", "Rows (samples) per model execution: per batch with dynamic batching, else per request.");
+        foreach (var model in models)
+        {
+            var labels = Labels(model);
+            var (cumulative, sum) = model.BatchSize.Snapshot();
+            for (var i = 0; i < BatchSizeHistogram.Bounds.Length; i++)
+            {
+                Sample(text, "chorus_batch_size_bucket", labels + $",le=\"{BatchSizeHistogram.Bounds[i].ToString(CultureInfo.InvariantCulture)}\"", cumulative[i]);
+            }
+
+            Sample(text, "chorus_batch_size_bucket", labels + ",le=\"+Inf\"", cumulative[^1]);
+            Sample(text, "chorus_batch_size_sum", labels, sum);
+            Sample(text, "chorus_batch_size_count", labels, cumulative[^1]);
+        }
 
         var ensembles = models.Where(m => m.IsEnsemble).ToList();
         Family(text, "chorus_ensemble_degraded_requests_total", "counter", "Successful ensemble requests answered with a member left out (degraded).");

@@ -10,7 +10,11 @@ internal abstract class ServedModel
         Name = name;
         Version = version;
         Platform = platform;
+        Metrics = new ModelMetrics(this);
     }
+
+    /// <summary>This model's counters and histograms, exported at <c>/metrics</c>.</summary>
+    public ModelMetrics Metrics { get; }
 
     public string Name { get; }
 

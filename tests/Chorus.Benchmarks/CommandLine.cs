@@ -60,6 +60,7 @@ internal sealed class CommandLine
         "  ensemble [--threads T] [--rounds R] [--iterations N] [--out FILE]\n" +
         "  native   [--rounds R] [--iterations N] [--out FILE]\n" +
         "  remote   [--threads T] [--rounds R] [--iterations N] [--out FILE]\n" +
+        "  load     [--duration S] [--warmup S] [--rounds R] [--concurrency 1,8,32] [--batched-concurrency 32] [--batching 32,1ms] [--out FILE]\n" +
         "See tests/Chorus.Benchmarks/README.md.";
 
     public string? GetString(string name)

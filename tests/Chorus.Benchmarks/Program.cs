@@ -2,7 +2,7 @@ using Chorus.OnnxRuntime;
 
 namespace Chorus.Benchmarks;
 
-/// <summary>Entry point: <c>binding</c> (Chorus against the C harness), <c>leaks</c> (native memory over many cycles), <c>ensemble</c> (ensemble runner overhead), <c>native</c>, <c>remote</c> (remote members).</summary>
+/// <summary>Entry point: <c>binding</c> (Chorus against the C harness), <c>leaks</c> (native memory over many cycles), <c>ensemble</c> (ensemble runner overhead), <c>native</c>, <c>remote</c> (remote members), <c>load</c> (HTTP serving load; it starts this program as its servers).</summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -17,6 +17,9 @@ internal static class Program
                 "ensemble" => await EnsembleBenchmark.RunAsync(line),
                 "native" => await NativePluginBenchmark.RunAsync(line),
                 "remote" => await RemoteBenchmark.RunAsync(line),
+                "load" => await LoadBenchmark.RunAsync(line),
+                "load-serve-chorus" => await LoadServerHost.RunChorusAsync(line),
+                "load-serve-bare" => await BareInferenceServer.RunAsync(line),
                 _ => throw new BenchmarkException($"Unknown command '{line.Command}'. " + CommandLine.Usage, exitCode: 2),
             };
         }

@@ -1,87 +1,43 @@
-using System.Net;
-using System.Text.RegularExpressions;
 using Chorus.Cli.Commands;
 
 namespace Chorus.Cli.Tests;
 
-/// <summary><c>chorus serve</c>'s visualizer options: <c>--replay ENSEMBLE=CSV</c> and <c>--no-ui</c> (docs/visualizer.md).</summary>
 [TestFixture]
-[Category("Integration")]
-[NonParallelizable]
-public sealed partial class ServeCommandTests
+public sealed class ServeCommandTests
 {
-    [TestCase("digits", "--replay 'digits' must be ENSEMBLE=CSV")]
-    [TestCase("=tests/data/digits/test.csv", "must be ENSEMBLE=CSV")]
-    [TestCase("speech=tests/data/digits/test.csv", "there is no ensemble 'speech'; loaded: ")]
-    public async Task A_bad_replay_stops_serve_with_a_clear_error(string replay, string expected)
+    [Test]
+    public void Batching_values_name_a_model_and_its_max_batch_and_delay()
     {
-        var output = new StringWriter();
+        var parsed = ServeCommand.ParseBatching(["digits-mlp=32,2ms", "digits-logreg=16"]).ToList();
 
-        var exitCode = await ServeCommand.RunAsync(Repository.Plugins, "http://127.0.0.1:0", null, null, output, CancellationToken.None, [replay]);
+        Assert.That(parsed.Select(p => (p.Id, p.Options.MaxBatchSize, p.Options.MaxQueueDelay)),
+            Is.EqualTo(new[] { ("digits-mlp", 32, TimeSpan.FromMilliseconds(2)), ("digits-logreg", 16, TimeSpan.Zero) }));
+    }
 
-        Assert.That(exitCode, Is.EqualTo(1));
-        Assert.That(output.ToString(), Does.StartWith("error: ").And.Contain(expected));
+    [TestCase("digits-mlp", "ID=MAXBATCH")]
+    [TestCase("=32", "ID=MAXBATCH")]
+    [TestCase("digits-mlp=0", "at least 1")]
+    [TestCase("digits-mlp=32,2", "unit us, ms or s")]
+    public void A_bad_batching_value_says_what_is_wrong(string value, string expected)
+    {
+        Assert.That(() => ServeCommand.ParseBatching([value]).ToList(), Throws.InstanceOf<FormatException>().With.Message.Contain(expected));
     }
 
     [Test]
-    public async Task Serve_prints_the_visualizer_address_and_serves_the_replay_there()
+    public void The_same_model_twice_is_refused()
     {
-        var (exitCode, text, ui, start) = await ServeAsync([$"digits={Repository.Digits("test")}"], visualizer: true);
-
-        Assert.That(exitCode, Is.Zero, text);
-        Assert.That(text, Does.Match(@"Visualizer: http://127\.0\.0\.1:\d+/ui \(replays: digits\)"));
-        Assert.That(ui, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(start, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(() => ServeCommand.ParseBatching(["a=1", "a=2"]).ToList(), Throws.InstanceOf<FormatException>().With.Message.Contain("'a' is given twice"));
     }
 
     [Test]
-    public async Task No_ui_leaves_the_visualizer_out()
-    {
-        var (exitCode, text, ui, _) = await ServeAsync([], visualizer: false);
-
-        Assert.That(exitCode, Is.Zero, text);
-        Assert.That(text, Does.Not.Contain("Visualizer"));
-        Assert.That(ui, Is.EqualTo(HttpStatusCode.NotFound));
-    }
-
-    /// <summary>Runs serve on a free port until it has answered GET /ui and POST /ui/replay/start, then stops it.</summary>
-    private static async Task<(int ExitCode, string Output, HttpStatusCode Ui, HttpStatusCode Start)> ServeAsync(string[] replays, bool visualizer)
+    [Category("Integration")]
+    public async Task Serve_stops_with_exit_code_2_when_batching_names_an_ensemble()
     {
         var output = new StringWriter();
-        var synchronized = TextWriter.Synchronized(output);
-        using var stop = new CancellationTokenSource();
-        var serve = ServeCommand.RunAsync(Repository.Plugins, "http://127.0.0.1:0", null, null, synchronized, stop.Token, replays, visualizer);
-        Match address = Match.Empty;
-        for (var attempt = 0; attempt < 300 && !address.Success && !serve.IsCompleted; attempt++)
-        {
-            await Task.Delay(100);
-            lock (synchronized)
-            {
-                address = ServingLine().Match(output.ToString());
-            }
-        }
 
-        Assert.That(address.Success, Is.True, output.ToString());
-        using var client = new HttpClient { BaseAddress = new Uri(address.Groups[1].Value.TrimEnd('/') + "/") };
-        HttpStatusCode ui, start;
-        using (var response = await client.GetAsync("ui"))
-        {
-            ui = response.StatusCode;
-        }
+        var exitCode = await ServeCommand.RunAsync(Repository.Plugins, "http://127.0.0.1:0", null, null, output, CancellationToken.None, ["digits=8"]);
 
-        using (var response = await client.PostAsync("ui/replay/start?rate=5", null))
-        {
-            start = response.StatusCode;
-        }
-
-        await stop.CancelAsync();
-        var exitCode = await serve;
-        lock (synchronized)
-        {
-            return (exitCode, output.ToString(), ui, start);
-        }
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(output.ToString(), Does.Contain("'digits' is an ensemble"));
     }
-
-    [GeneratedRegex(@"Serving the Open Inference Protocol v2 on (\S+) ")]
-    private static partial Regex ServingLine();
 }

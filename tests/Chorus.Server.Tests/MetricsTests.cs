@@ -130,7 +130,7 @@ public sealed partial class MetricsTests
         return response.StatusCode;
     }
 
-    private static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient client)
+    internal static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient client)
     {
         using var response = await client.GetAsync(new Uri("metrics", UriKind.Relative));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -143,7 +143,7 @@ public sealed partial class MetricsTests
     /// '# TYPE name counter|gauge|histogram|summary|untyped', and samples 'name{label="value",...} value', each after its
     /// family's TYPE (a histogram's samples end in _bucket, _sum or _count). Returns value by 'name{labels}'.
     /// </summary>
-    private static Dictionary<string, double> Parse(string text)
+    internal static Dictionary<string, double> Parse(string text)
     {
         Assert.That(text, Does.EndWith("\n"), "the last line ends with a line feed");
         var types = new Dictionary<string, string>(StringComparer.Ordinal);

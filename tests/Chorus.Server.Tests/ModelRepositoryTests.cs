@@ -259,7 +259,7 @@ public sealed class ModelRepositoryTests
         }
     }
 
-    private static void Copy(string source, string destination)
+    internal static void Copy(string source, string destination)
     {
         Directory.CreateDirectory(destination);
         foreach (var file in Directory.EnumerateFiles(source))
