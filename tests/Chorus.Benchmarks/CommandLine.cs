@@ -59,6 +59,7 @@ internal sealed class CommandLine
         "  leaks    [--threads T] [--cycles N] [--sessions N] [--warmup-cycles N] [--warmup-sessions N] [--warmup-ms MS]\n" +
         "  ensemble [--threads T] [--rounds R] [--iterations N] [--out FILE]\n" +
         "  native   [--rounds R] [--iterations N] [--out FILE]\n" +
+        "  vad      [--rounds R] [--out FILE]   (run under taskset -c 0 for one core)\n" +
         "See tests/Chorus.Benchmarks/README.md.";
 
     public string? GetString(string name)

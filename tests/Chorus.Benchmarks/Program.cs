@@ -2,7 +2,7 @@ using Chorus.OnnxRuntime;
 
 namespace Chorus.Benchmarks;
 
-/// <summary>Entry point: <c>binding</c> (Chorus against the C harness), <c>leaks</c> (native memory over many cycles), <c>ensemble</c> (ensemble runner overhead).</summary>
+/// <summary>Entry point: <c>binding</c> (Chorus against the C harness), <c>leaks</c> (native memory over many cycles), <c>ensemble</c> (ensemble runner overhead), <c>native</c>, <c>vad</c> (voice-activity members and fused, × real time on one core).</summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -16,6 +16,7 @@ internal static class Program
                 "leaks" => LeakCheck.Run(line),
                 "ensemble" => await EnsembleBenchmark.RunAsync(line),
                 "native" => await NativePluginBenchmark.RunAsync(line),
+                "vad" => await VadBenchmark.RunAsync(line),
                 _ => throw new BenchmarkException($"Unknown command '{line.Command}'. " + CommandLine.Usage, exitCode: 2),
             };
         }
