@@ -74,19 +74,25 @@ public sealed class SpeechStream : IDisposable
 
                 var frames = output.MemberFrames[m];
                 var before = frames.Count;
+                Exception? failure = null;
                 try
                 {
                     member.Push(samples, frames);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    Fail(m, ex);
-                    continue;
+                    failure = ex;
                 }
 
+                // Frames the member scored before it threw still count.
                 for (var i = before; i < frames.Count; i++)
                 {
                     _fusion.Add(m, frames[i].StartSeconds, frames[i].DurationSeconds, frames[i].Probability);
+                }
+
+                if (failure is not null)
+                {
+                    Fail(m, failure);
                 }
             }
 
@@ -119,19 +125,25 @@ public sealed class SpeechStream : IDisposable
 
                 var frames = output.MemberFrames[m];
                 var before = frames.Count;
+                Exception? failure = null;
                 try
                 {
                     member.Complete(frames);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    Fail(m, ex);
-                    continue;
+                    failure = ex;
                 }
 
+                // Frames the member scored before it threw still count.
                 for (var i = before; i < frames.Count; i++)
                 {
                     _fusion.Add(m, frames[i].StartSeconds, frames[i].DurationSeconds, frames[i].Probability);
+                }
+
+                if (failure is not null)
+                {
+                    Fail(m, failure);
                 }
             }
 
