@@ -14,6 +14,7 @@ internal static class Program
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(VadCommand.Create());
         root.Subcommands.Add(FitCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());

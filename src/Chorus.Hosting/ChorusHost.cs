@@ -1,7 +1,9 @@
 using Chorus.Fusion;
 using Chorus.Hosting.Ensembles;
+using Chorus.Fusion.Frames;
 using Chorus.Hosting.Plugins;
 using Chorus.Hosting.Remote;
+using Chorus.Hosting.Speech;
 using Chorus.Plugins;
 using Chorus.Streaming;
 using Microsoft.Extensions.Logging;
@@ -19,6 +21,7 @@ public sealed class ChorusHost : IDisposable
     private readonly List<string> _ensembleProblems = [];
     private readonly List<Ensemble> _loaded = [];
     private readonly RemoteServers _remoteServers = new();
+    private readonly Dictionary<string, SpeechEnsemble> _speechEnsembles = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
 
     internal ChorusHost(ChorusOptions options, PluginCatalog catalog, ILoggerFactory loggerFactory)
@@ -43,6 +46,22 @@ public sealed class ChorusHost : IDisposable
 #pragma warning restore CA1848
                 }
             }
+
+            foreach (var file in Directory.EnumerateFiles(directory, "*" + SpeechEnsembleDefinition.FileSuffix).Order(StringComparer.Ordinal))
+            {
+                try
+                {
+                    var speech = LoadSpeechEnsemble(file);
+                    _speechEnsembles[speech.Id] = speech;
+                }
+                catch (ChorusException ex)
+                {
+                    _ensembleProblems.Add(ex.Message);
+#pragma warning disable CA1848 // Rare, at startup.
+                    _logger.LogError("Speech ensemble {File} failed to load: {Reason}", file, ex.Message);
+#pragma warning restore CA1848
+                }
+            }
         }
     }
 
@@ -51,6 +70,9 @@ public sealed class ChorusHost : IDisposable
 
     /// <summary>The ensembles that loaded.</summary>
     public IReadOnlyCollection<Ensemble> Ensembles => _ensembles.Values;
+
+    /// <summary>The speech (streaming, frame-fusing) ensembles that loaded from <c>*.speech.json</c> files.</summary>
+    public IReadOnlyCollection<SpeechEnsemble> SpeechEnsembles => _speechEnsembles.Values;
 
     /// <summary>
     /// Problems of ensemble files that did not load, of members left out of ensembles that did, and of remote members whose
@@ -75,6 +97,72 @@ public sealed class ChorusHost : IDisposable
             ? ensemble
             : throw new KeyNotFoundException($"There is no ensemble '{id}'. Loaded: {string.Join(", ", _ensembles.Keys.DefaultIfEmpty("(none)"))}."
                 + (_ensembleProblems.Count > 0 ? $" Problems: {string.Join(" | ", _ensembleProblems)}" : string.Empty));
+
+    /// <summary>A speech ensemble by id.</summary>
+    /// <exception cref="KeyNotFoundException">No speech ensemble with that id loaded; the message lists the ones that did.</exception>
+    public SpeechEnsemble GetSpeechEnsemble(string id) =>
+        _speechEnsembles.TryGetValue(id, out var ensemble)
+            ? ensemble
+            : throw new KeyNotFoundException($"There is no speech ensemble '{id}'. Loaded: {string.Join(", ", _speechEnsembles.Keys.DefaultIfEmpty("(none)"))}."
+                + (_ensembleProblems.Count > 0 ? $" Problems: {string.Join(" | ", _ensembleProblems)}" : string.Empty));
+
+    /// <summary>
+    /// Builds a speech ensemble from a file (<see cref="SpeechEnsembleDefinition"/>). Members that are not loaded streaming
+    /// models are left out and reported in <see cref="EnsembleProblems"/>; the ensemble loads if at least its
+    /// <c>minMembers</c> remain and they take one sample rate.
+    /// </summary>
+    /// <exception cref="EnsembleLoadException">The file is invalid, or too few members remain.</exception>
+    public SpeechEnsemble LoadSpeechEnsemble(string path)
+    {
+        var definition = SpeechEnsembleDefinition.Load(path);
+        var members = new List<(EnsembleMember Member, IStreamingModel Model)>();
+        var problems = new List<string>();
+        foreach (var member in definition.Members)
+        {
+            var record = Catalog.Find(member.PluginId);
+            var model = Catalog.FindModel(member.PluginId);
+            if (model is IStreamingModel streaming)
+            {
+                members.Add((member, streaming));
+            }
+            else
+            {
+                problems.Add(record is null ? $"member '{member.PluginId}' is not an installed plugin"
+                    : model is null ? $"member '{member.PluginId}' failed to load: {record.Error}"
+                    : $"member '{member.PluginId}' does not stream (it implements IModel only)");
+            }
+        }
+
+        if (members.Select(m => m.Model.SampleRate).Distinct().Count() > 1)
+        {
+            problems.Add($"members take different sample rates ({string.Join(", ", members.Select(m => $"{m.Member.PluginId}: {m.Model.SampleRate} Hz"))})");
+            members.Clear();
+        }
+
+        if (members.Count < definition.MinMembers || members.Count == 0)
+        {
+            throw new EnsembleLoadException(definition.FilePath,
+                [.. problems, $"only {members.Count} of {definition.Members.Count} members can be used; minMembers is {definition.MinMembers}"]);
+        }
+
+        foreach (var problem in problems)
+        {
+            _ensembleProblems.Add($"speech ensemble '{definition.Id}' ({definition.FilePath}): {problem}");
+        }
+
+        var usable = definition with
+        {
+            Members = members.Select(m => m.Member).ToArray(),
+            Fusion = new FrameFusionOptions
+            {
+                Mode = definition.Fusion.Mode,
+                GridHopSeconds = definition.Fusion.GridHopSeconds,
+                BinarizeThreshold = definition.Fusion.BinarizeThreshold,
+                Weights = members.Select(m => m.Member.Weight).ToArray(),
+            },
+        };
+        return new SpeechEnsemble(usable, members.Select(m => m.Model).ToArray());
+    }
 
     /// <summary>
     /// Opens a stream with fresh state on a streaming model (one that implements <see cref="IStreamingModel"/>, such as the

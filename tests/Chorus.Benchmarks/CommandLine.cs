@@ -61,6 +61,7 @@ internal sealed class CommandLine
         "  native   [--rounds R] [--iterations N] [--out FILE]\n" +
         "  remote   [--threads T] [--rounds R] [--iterations N] [--out FILE]\n" +
         "  load     [--duration S] [--warmup S] [--rounds R] [--concurrency 1,8,32] [--batched-concurrency 32] [--batching 32,1ms] [--out FILE]\n" +
+        "  vad      [--rounds R] [--out FILE]   (run under taskset -c 0 for one core)\n" +
         "See tests/Chorus.Benchmarks/README.md.";
 
     public string? GetString(string name)

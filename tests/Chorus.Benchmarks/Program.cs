@@ -2,7 +2,7 @@ using Chorus.OnnxRuntime;
 
 namespace Chorus.Benchmarks;
 
-/// <summary>Entry point: <c>binding</c> (Chorus against the C harness), <c>leaks</c> (native memory over many cycles), <c>ensemble</c> (ensemble runner overhead), <c>native</c>, <c>remote</c> (remote members), <c>load</c> (HTTP serving load; it starts this program as its servers).</summary>
+/// <summary>Entry point: <c>binding</c> (Chorus against the C harness), <c>leaks</c> (native memory over many cycles), <c>ensemble</c> (ensemble runner overhead), <c>native</c>, <c>remote</c> (remote members), <c>load</c> (HTTP serving load; it starts this program as its servers), <c>vad</c> (voice-activity members and fused, × real time on one core).</summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -20,6 +20,7 @@ internal static class Program
                 "load" => await LoadBenchmark.RunAsync(line),
                 "load-serve-chorus" => await LoadServerHost.RunChorusAsync(line),
                 "load-serve-bare" => await BareInferenceServer.RunAsync(line),
+                "vad" => await VadBenchmark.RunAsync(line),
                 _ => throw new BenchmarkException($"Unknown command '{line.Command}'. " + CommandLine.Usage, exitCode: 2),
             };
         }

@@ -21,7 +21,10 @@ public sealed class DigitsCommandTests
         Assert.That(text, Does.Match(@"digits-logreg\s+ok\s+onnx"));
         Assert.That(text, Does.Match(@"digits-mlp\s+ok\s+onnx"));
         Assert.That(text, Does.Match(@"digits-knn\s+ok\s+native"));
-        Assert.That(text, Does.Contain("4 plugin(s) loaded, 0 failed, 2 ensemble(s)"));
+        Assert.That(text, Does.Match(@"silero-vad-v5\s+ok\s+assembly"));
+        Assert.That(text, Does.Match(@"energy-vad\s+ok\s+assembly"));
+        Assert.That(text, Does.Contain("speech ensemble vad: silero-vad-v5 ×2, silero-vad-v4, energy-vad (soft frame fusion"));
+        Assert.That(text, Does.Contain("7 plugin(s) loaded, 0 failed, 2 ensemble(s), 1 speech ensemble(s)"));
     }
 
     [Test]

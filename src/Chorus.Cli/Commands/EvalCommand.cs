@@ -10,7 +10,7 @@ internal static class EvalCommand
     public static Command Create()
     {
         var ensemble = new Argument<string>("ensemble") { Description = "An ensemble file (e.g. plugins/digits.ensemble.json) or an ensemble id." };
-        var data = new Option<string>("--data") { Description = "Labelled CSV (header, one sample per row, a 'label' column).", Required = true };
+        var data = new Option<string>("--data") { Description = "Labelled CSV (header, one sample per row, a 'label' column); for a speech ensemble (*.speech.json), a test-set index.csv (file,condition,...) with NAME.labels.txt beside each WAV.", Required = true };
         var folds = new Option<int?>("--folds") { Description = "Cross-validate stacking and selection on this data with K stratified folds (instead of using the fitted files)." };
         var predictions = new Option<string?>("--predictions") { Description = "Write per-sample true label, member scores and fused scores to this CSV." };
         var batch = new Option<int>("--batch") { Description = "Samples per run (default 64).", DefaultValueFactory = _ => 64 };
@@ -41,6 +41,15 @@ internal static class EvalCommand
                 throw new FormatException("--batch must be at least 1.");
             }
 
+            if (HostOptions.IsSpeechEnsemble(ensembleName, pluginDirectory))
+            {
+                var (speechHost, speech) = HostOptions.OpenSpeechEnsemble(ensembleName, pluginDirectory, providers);
+                using (speechHost)
+                {
+                    return Speech.VadEvaluation.Run(speech, dataPath, output, cancellationToken);
+                }
+            }
+
             var (host, ensemble) = HostOptions.OpenEnsemble(ensembleName, pluginDirectory, providers);
             using (host)
             {
@@ -64,7 +73,7 @@ internal static class EvalCommand
                 return 0;
             }
         }
-        catch (Exception ex) when (ex is ChorusException or FormatException or IOException or KeyNotFoundException)
+        catch (Exception ex) when (ex is ChorusException or FormatException or IOException or KeyNotFoundException or Chorus.Audio.AudioFormatException)
         {
             Console.Error.WriteLine($"chorus eval: {ex.Message}");
             return 1;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Chorus.Hosting;
 using Chorus.Hosting.Ensembles;
+using Chorus.Hosting.Speech;
 using Chorus.OnnxRuntime;
 
 namespace Chorus.Cli.Commands;
@@ -34,6 +35,26 @@ internal static class HostOptions
     }
 
     /// <summary>ENSEMBLE is an ensemble file, or the id of an ensemble beside the plugins.</summary>
+    /// <summary>True when the name is a speech ensemble file (<c>*.speech.json</c>) or the id of a speech ensemble in the plugin folder.</summary>
+    public static bool IsSpeechEnsemble(string ensemble, string? pluginDirectory) =>
+        ensemble.EndsWith(SpeechEnsembleDefinition.FileSuffix, StringComparison.OrdinalIgnoreCase)
+        || (!File.Exists(ensemble) && File.Exists(Path.Combine(pluginDirectory ?? DefaultPluginDirectory, ensemble + SpeechEnsembleDefinition.FileSuffix)));
+
+    public static (ChorusHost Host, SpeechEnsemble Ensemble) OpenSpeechEnsemble(string ensemble, string? pluginDirectory, string[]? providers)
+    {
+        var isFile = File.Exists(ensemble);
+        var host = OpenHost(pluginDirectory, isFile ? ensemble : null, providers);
+        try
+        {
+            return (host, isFile ? host.LoadSpeechEnsemble(ensemble) : host.GetSpeechEnsemble(ensemble));
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
     public static (ChorusHost Host, Ensemble Ensemble) OpenEnsemble(string ensemble, string? pluginDirectory, string[]? providers)
     {
         var isFile = File.Exists(ensemble);

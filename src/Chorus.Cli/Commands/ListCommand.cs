@@ -33,13 +33,18 @@ internal static class ListCommand
             output.WriteLine($"ensemble {ensemble.Id}: {string.Join(", ", ensemble.Members.Select(m => m.PluginId))} ({ensemble.Strategy}; fitted: {string.Join(", ", ensemble.AvailableStrategies)})");
         }
 
+        foreach (var speech in host.SpeechEnsembles)
+        {
+            output.WriteLine($"speech ensemble {speech.Id}: {string.Join(", ", speech.Definition.Members.Select(m => m.Weight == 1 ? m.PluginId : FormattableString.Invariant($"{m.PluginId} ×{m.Weight}")))} ({speech.Definition.Fusion.Mode.ToString().ToLowerInvariant()} frame fusion; chorus vad)");
+        }
+
         foreach (var problem in host.EnsembleProblems)
         {
             output.WriteLine($"ensemble problem: {problem}");
         }
 
         var failed = host.Catalog.Failures.Count();
-        output.WriteLine($"{host.Catalog.Plugins.Count - failed} plugin(s) loaded, {failed} failed, {host.Ensembles.Count} ensemble(s)");
+        output.WriteLine($"{host.Catalog.Plugins.Count - failed} plugin(s) loaded, {failed} failed, {host.Ensembles.Count} ensemble(s), {host.SpeechEnsembles.Count} speech ensemble(s)");
         return failed == 0 && host.EnsembleProblems.Count == 0 ? 0 : 1;
     }
 }
