@@ -1,3 +1,7 @@
+using System.Globalization;
+using Chorus.Hosting;
+using Chorus.OnnxRuntime;
+
 namespace Chorus.Benchmarks;
 
 /// <summary>Where the benchmark finds its models (copied next to it by the build) and the repository (for the C harness).</summary>
@@ -36,4 +40,25 @@ internal static class BenchmarkFiles
 
         return null;
     }
+
+    /// <summary>The repository root, or a <see cref="BenchmarkException"/> saying that <paramref name="needs"/> were not found.</summary>
+    public static string RequireRepositoryRoot(string needs) =>
+        FindRepositoryRoot() ?? throw new BenchmarkException($"The repository ({needs}) was not found above the program or the current folder.");
+
+    /// <summary>
+    /// Starts the process-wide ONNX Runtime environment with <paramref name="environment"/> and opens a host on the
+    /// repository's <c>plugins/</c> folder (the caller disposes it).
+    /// </summary>
+    public static ChorusHost OpenPluginHost(string root, OrtEnvironmentOptions environment)
+    {
+        var env = OrtEnvironment.Initialize(environment);
+        var options = new ChorusOptions { Environment = env.Options };
+        options.PluginDirectories.Add(Path.Combine(root, "plugins"));
+        return ChorusHost.Create(options);
+    }
+
+    /// <summary>The 64 pixel values of every row of the digits test split (tests/data/digits/test.csv), labels left out.</summary>
+    public static float[][] ReadDigitsTestRows(string root) =>
+        File.ReadLines(Path.Combine(root, "tests", "data", "digits", "test.csv")).Skip(1).Where(l => l.Length > 0)
+            .Select(l => l.Split(',')[..64].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
 }

@@ -22,19 +22,15 @@ internal static class EnsembleBenchmark
         var outPath = line.GetString("--out");
         line.RejectUnknown();
 
-        var root = BenchmarkFiles.FindRepositoryRoot() ?? throw new BenchmarkException("The repository (plugins/ and tests/data/digits/) was not found above the program or the current folder.");
-        var env = OrtEnvironment.Initialize(new OrtEnvironmentOptions { IntraOpThreads = threads });
-        var options = new ChorusOptions { Environment = env.Options };
-        options.PluginDirectories.Add(Path.Combine(root, "plugins"));
-        using var host = ChorusHost.Create(options);
+        var root = BenchmarkFiles.RequireRepositoryRoot("plugins/ and tests/data/digits/");
+        using var host = BenchmarkFiles.OpenPluginHost(root, new OrtEnvironmentOptions { IntraOpThreads = threads });
         var ensemble = host.GetEnsemble("digits");
-        var rows = File.ReadLines(Path.Combine(root, "tests", "data", "digits", "test.csv")).Skip(1)
-            .Select(l => l.Split(',')[..64].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var rows = BenchmarkFiles.ReadDigitsTestRows(root);
 
         var report = new StringBuilder();
         report.AppendLine("## Ensemble overhead: the digits ensemble against its members' own runs");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe(env.Version)}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe(OrtEnvironment.Instance.Version)}");
         report.AppendLine(CultureInfo.InvariantCulture, $"Settings: global intra-op pool of {threads} thread(s); members {string.Join(", ", ensemble.Members.Select(m => m.PluginId))}; soft voting; {rounds} rounds x {iterations} iterations per measurement, alternating");
         report.AppendLine(("Command: dotnet run -c Release --project tests/Chorus.Benchmarks -- ensemble " + string.Join(' ', line.Arguments)).TrimEnd());
         report.AppendLine();

@@ -41,10 +41,9 @@ internal static partial class LoadBenchmark
             throw new BenchmarkException($"--batching: {ex.Message}", exitCode: 2);
         }
 
-        var root = BenchmarkFiles.FindRepositoryRoot() ?? throw new BenchmarkException("The repository (plugins/ and tests/data/digits/) was not found above the program or the current folder.");
+        var root = BenchmarkFiles.RequireRepositoryRoot("plugins/ and tests/data/digits/");
         var plugins = Path.Combine(root, "plugins");
-        var rows = File.ReadLines(Path.Combine(root, "tests", "data", "digits", "test.csv")).Skip(1).Where(l => l.Length > 0)
-            .Select(l => l.Split(',')[..64].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var rows = BenchmarkFiles.ReadDigitsTestRows(root);
 
         var report = new StringBuilder();
         report.AppendLine("## Serving load: ChorusServer against a bare ASP.NET Core endpoint, and dynamic batching on and off");

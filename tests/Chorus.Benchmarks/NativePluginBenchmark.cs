@@ -21,7 +21,7 @@ internal static class NativePluginBenchmark
         var outPath = line.GetString("--out");
         line.RejectUnknown();
 
-        var root = BenchmarkFiles.FindRepositoryRoot() ?? throw new BenchmarkException("The repository (plugins/) was not found above the program or the current folder.");
+        var root = BenchmarkFiles.RequireRepositoryRoot("plugins/");
         var env = OrtEnvironment.Instance;
         var options = new ChorusOptions();
         options.PluginDirectories.Add(Path.Combine(root, "plugins"));
@@ -29,8 +29,7 @@ internal static class NativePluginBenchmark
         var native = host.Catalog.FindModel("digits-knn")
             ?? throw new BenchmarkException($"digits-knn did not load: {host.Catalog.Find("digits-knn")?.Error}. Build it with 'dotnet build' (needs cmake and cc).");
         using var managed = new ManagedKnnModel(Path.Combine(root, "plugins", "digits-knn", "train.bin"), k: 5, smoothing: 0.5);
-        var rows = File.ReadLines(Path.Combine(root, "tests", "data", "digits", "test.csv")).Skip(1)
-            .Select(l => l.Split(',')[..64].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var rows = BenchmarkFiles.ReadDigitsTestRows(root);
 
         var culture = CultureInfo.InvariantCulture;
         var report = new StringBuilder();

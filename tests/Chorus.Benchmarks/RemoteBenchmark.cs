@@ -24,11 +24,8 @@ internal static class RemoteBenchmark
         var outPath = line.GetString("--out");
         line.RejectUnknown();
 
-        var root = BenchmarkFiles.FindRepositoryRoot() ?? throw new BenchmarkException("The repository (plugins/ and tests/data/digits/) was not found above the program or the current folder.");
-        var env = OrtEnvironment.Initialize(new OrtEnvironmentOptions { IntraOpThreads = threads });
-        var options = new ChorusOptions { Environment = env.Options };
-        options.PluginDirectories.Add(Path.Combine(root, "plugins"));
-        using var host = ChorusHost.Create(options);
+        var root = BenchmarkFiles.RequireRepositoryRoot("plugins/ and tests/data/digits/");
+        using var host = BenchmarkFiles.OpenPluginHost(root, new OrtEnvironmentOptions { IntraOpThreads = threads });
         await using var server = new ChorusServer(host, new ChorusServerOptions { Urls = "http://127.0.0.1:0" });
         var url = await server.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri(url) };
@@ -44,14 +41,13 @@ internal static class RemoteBenchmark
                   { "id": "mlp-remote", "url": "{{url}}", "model": "digits-mlp", "labels": {{mlpLabels}} }] }
                 """));
             var mlp = host.Catalog.Find("digits-mlp")!.Model!;
-            var rows = File.ReadLines(Path.Combine(root, "tests", "data", "digits", "test.csv")).Skip(1)
-                .Select(l => l.Split(',')[..64].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            var rows = BenchmarkFiles.ReadDigitsTestRows(root);
 
             var culture = CultureInfo.InvariantCulture;
             var report = new StringBuilder();
             report.AppendLine("## Remote members: digits-logreg + digits-mlp, with digits-mlp local or on a v2 server over loopback");
             report.AppendLine();
-            report.AppendLine(culture, $"Machine: {MachineInfo.Describe(env.Version)}");
+            report.AppendLine(culture, $"Machine: {MachineInfo.Describe(OrtEnvironment.Instance.Version)}");
             report.AppendLine(culture, $"Settings: global intra-op pool of {threads} thread(s); the server runs in this process; {rounds} rounds x {iterations} iterations per measurement, alternating");
             report.AppendLine(("Command: dotnet run -c Release --project tests/Chorus.Benchmarks -- remote " + string.Join(' ', line.Arguments)).TrimEnd());
             report.AppendLine();

@@ -26,11 +26,8 @@ internal static class VadBenchmark
         var outPath = line.GetString("--out");
         line.RejectUnknown();
 
-        var root = BenchmarkFiles.FindRepositoryRoot() ?? throw new BenchmarkException("The repository (plugins/ and tests/data/speech/) was not found above the program or the current folder.");
-        var env = OrtEnvironment.Initialize(new OrtEnvironmentOptions { IntraOpThreads = 1, InterOpThreads = 1 });
-        var options = new ChorusOptions { Environment = env.Options };
-        options.PluginDirectories.Add(Path.Combine(root, "plugins"));
-        using var host = ChorusHost.Create(options);
+        var root = BenchmarkFiles.RequireRepositoryRoot("plugins/ and tests/data/speech/");
+        using var host = BenchmarkFiles.OpenPluginHost(root, new OrtEnvironmentOptions { IntraOpThreads = 1, InterOpThreads = 1 });
         var ensemble = host.GetSpeechEnsemble("vad");
         var folder = Path.Combine(root, "tests", "data", "speech");
         var audio = Directory.EnumerateFiles(folder, "*.wav").Order(StringComparer.Ordinal)
@@ -66,7 +63,7 @@ internal static class VadBenchmark
         var report = new StringBuilder();
         report.AppendLine("## Voice activity: members and the fused speech ensemble, seconds of audio per second of compute");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe(env.Version)}; this process may use {Environment.ProcessorCount} core(s)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe(OrtEnvironment.Instance.Version)}; this process may use {Environment.ProcessorCount} core(s)");
         report.AppendLine(CultureInfo.InvariantCulture, $"Settings: ONNX Runtime intra-op and inter-op threads 1; members one after another on one thread; {seconds:F0} s of audio (tests/data/speech, 40 files) in {ChunkSamples}-sample chunks; {rounds} rounds, alternating; median per measurement");
         report.AppendLine(("Command: taskset -c 0 dotnet run -c Release --project tests/Chorus.Benchmarks -- vad " + string.Join(' ', line.Arguments)).TrimEnd());
         report.AppendLine();
