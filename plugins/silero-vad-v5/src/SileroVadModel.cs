@@ -62,26 +62,13 @@ internal sealed class SileroVadModel : IModel, IStreamingModel
 
     public IFrameStream OpenStream(int sampleRate)
     {
-        if (sampleRate != Rate)
-        {
-            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate,
-                $"model '{Id}' takes {Rate} Hz audio, not {sampleRate} Hz; resample first (Chorus.Audio's WavReader resamples to 16 kHz).");
-        }
-
+        StreamingArguments.ThrowIfSampleRateDiffers(Id, Rate, sampleRate);
         return new SileroFrameStream(this);
     }
 
     public void Predict(ReadOnlyMemory<float> samples, int batchSize, Memory<float> scores, CancellationToken cancellationToken = default)
     {
-        if (batchSize <= 0 || samples.Length != batchSize * FrameSamples)
-        {
-            throw new ArgumentException($"plugin '{Id}': {batchSize} sample(s) need {batchSize * FrameSamples} values ({FrameSamples} audio samples at 16 kHz each), got {samples.Length}.", nameof(samples));
-        }
-
-        if (scores.Length < batchSize * 2)
-        {
-            throw new ArgumentException($"plugin '{Id}': {batchSize} sample(s) need room for {batchSize * 2} scores, got {scores.Length}.", nameof(scores));
-        }
+        StreamingArguments.ThrowIfFrameBatchMismatch(Id, FrameSamples, batchSize, samples.Length, scores.Length, scoresPerFrame: 2);
 
         var frames = new List<FrameScore>(1);
         for (var i = 0; i < batchSize; i++)

@@ -64,37 +64,7 @@ public sealed class SpeechStream : IDisposable
                 }
             }
 
-            for (var m = 0; m < _members.Length; m++)
-            {
-                var member = _members[m];
-                if (member is null)
-                {
-                    continue;
-                }
-
-                var frames = output.MemberFrames[m];
-                var before = frames.Count;
-                Exception? failure = null;
-                try
-                {
-                    member.Push(samples, frames);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    failure = ex;
-                }
-
-                // Frames the member scored before it threw still count.
-                for (var i = before; i < frames.Count; i++)
-                {
-                    _fusion.Add(m, frames[i].StartSeconds, frames[i].DurationSeconds, frames[i].Probability);
-                }
-
-                if (failure is not null)
-                {
-                    Fail(m, failure);
-                }
-            }
+            ScoreMembers(samples, complete: false, output);
 
             SamplesPushed += samples.Length;
             _ready.Clear();
@@ -115,37 +85,7 @@ public sealed class SpeechStream : IDisposable
         try
         {
             _completed = true;
-            for (var m = 0; m < _members.Length; m++)
-            {
-                var member = _members[m];
-                if (member is null)
-                {
-                    continue;
-                }
-
-                var frames = output.MemberFrames[m];
-                var before = frames.Count;
-                Exception? failure = null;
-                try
-                {
-                    member.Complete(frames);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    failure = ex;
-                }
-
-                // Frames the member scored before it threw still count.
-                for (var i = before; i < frames.Count; i++)
-                {
-                    _fusion.Add(m, frames[i].StartSeconds, frames[i].DurationSeconds, frames[i].Probability);
-                }
-
-                if (failure is not null)
-                {
-                    Fail(m, failure);
-                }
-            }
+            ScoreMembers([], complete: true, output);
 
             _ready.Clear();
             _fusion.Complete(_ready);
@@ -155,6 +95,51 @@ public sealed class SpeechStream : IDisposable
         finally
         {
             Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// Gives the chunk to every member still in (or, with <paramref name="complete"/>, ends their audio) and adds their new
+    /// frames to the fusion. A member that throws is left out from then on; frames it scored before it threw still count.
+    /// </summary>
+    private void ScoreMembers(ReadOnlySpan<float> samples, bool complete, SpeechStreamOutput output)
+    {
+        for (var m = 0; m < _members.Length; m++)
+        {
+            var member = _members[m];
+            if (member is null)
+            {
+                continue;
+            }
+
+            var frames = output.MemberFrames[m];
+            var before = frames.Count;
+            Exception? failure = null;
+            try
+            {
+                if (complete)
+                {
+                    member.Complete(frames);
+                }
+                else
+                {
+                    member.Push(samples, frames);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failure = ex;
+            }
+
+            for (var i = before; i < frames.Count; i++)
+            {
+                _fusion.Add(m, frames[i].StartSeconds, frames[i].DurationSeconds, frames[i].Probability);
+            }
+
+            if (failure is not null)
+            {
+                Fail(m, failure);
+            }
         }
     }
 
