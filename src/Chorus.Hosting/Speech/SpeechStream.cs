@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Chorus.Fusion.Frames;
 using Chorus.Streaming;
@@ -75,6 +76,7 @@ public sealed class SpeechStream : IDisposable
                 var frames = output.MemberFrames[m];
                 var before = frames.Count;
                 Exception? failure = null;
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     member.Push(samples, frames);
@@ -83,6 +85,8 @@ public sealed class SpeechStream : IDisposable
                 {
                     failure = ex;
                 }
+
+                output.AddMemberTime(m, Stopwatch.GetElapsedTime(started));
 
                 // Frames the member scored before it threw still count.
                 for (var i = before; i < frames.Count; i++)
@@ -126,6 +130,7 @@ public sealed class SpeechStream : IDisposable
                 var frames = output.MemberFrames[m];
                 var before = frames.Count;
                 Exception? failure = null;
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     member.Complete(frames);
@@ -134,6 +139,8 @@ public sealed class SpeechStream : IDisposable
                 {
                     failure = ex;
                 }
+
+                output.AddMemberTime(m, Stopwatch.GetElapsedTime(started));
 
                 // Frames the member scored before it threw still count.
                 for (var i = before; i < frames.Count; i++)
