@@ -4,6 +4,8 @@ using System.Text.Json;
 using Chorus.Audio;
 using Chorus.Hosting;
 using Chorus.Hosting.Speech;
+using Chorus.Server.Ui;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chorus.Server.Tests;
 
@@ -197,5 +199,103 @@ public sealed class VisualizerSpeechFeedTests
 
         folder.Write("index.csv", "name,label\ncopy.wav,clean\n");
         Assert.That(() => new ChorusServer(_host, options), Throws.ArgumentException.With.Message.Contains("'file' and 'condition'"));
+    }
+
+    [Test]
+    public async Task An_unreadable_wav_and_a_member_that_fails_mid_file_are_shown_and_the_replay_goes_on()
+    {
+        // steady: 10 ms frames at 0.9; flaky: 20 ms frames at 0.3, throws on its frame 30 (0.60–0.62 s). Equal weights, soft:
+        // fused 0.6 while both answer (speech at threshold 0.5; flaky alone says non-speech), 0.9 once flaky is out.
+        using var provider = ScriptedVadModel.Provider(new ScriptedVadModel("steady", 160, 0.9f), new ScriptedVadModel("flaky", 320, 0.3f, failAtFrame: 30));
+        var host = provider.GetRequiredService<ChorusHost>();
+        using var folder = new TestFolder();
+        var ensemble = host.LoadSpeechEnsemble(folder.Write("pair.speech.json", """{ "id": "pair", "members": ["steady", "flaky"], "fusion": { "gridHopSeconds": 0.02 } }"""));
+        folder.Write("bad.wav", "this is not a RIFF file");
+        folder.Write("bad.labels.txt", "0\t1\tspeech\n");
+        File.WriteAllBytes(Path.Combine(folder.Path, "quiet.wav"), SilentWav(16000));
+        folder.Write("quiet.labels.txt", "0.5\t1.0\tspeech\n");
+        var index = folder.Write("index.csv", "file,condition\nbad.wav,broken\nquiet.wav,silence\n");
+
+        await using var feed = new VisualizerFeed([], [SpeechReplaySource.Load(ensemble, index)]);
+        using var reader = feed.Subscribe();
+        using var timeout = new CancellationTokenSource(s_wait);
+        feed.Start("pair", 100);
+        var chunks = new List<SpeechFeedSample>();
+        await foreach (var item in reader.ReadAllAsync(timeout.Token))
+        {
+            if (item.Speech is { } chunk)
+            {
+                chunks.Add(chunk);
+                if (chunks.Count == 5)
+                {
+                    break;
+                }
+            }
+        }
+
+        feed.Stop();
+        var bad = chunks[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(bad.File, Is.EqualTo("bad.wav"));
+            Assert.That(bad.Error, Does.Contain("bad.wav"));
+            Assert.That(bad.Frames, Is.Empty);
+            Assert.That(bad.Decision, Is.Null);
+            Assert.That(bad.Members.Select(m => m.Error), Has.All.Not.Null);
+            Assert.That(bad.Totals.Failures, Is.EqualTo(1));
+            Assert.That(bad.Totals.Files, Is.Zero, "a file that could not be read was not played");
+        });
+
+        // quiet.wav, 1 s: chunks 0-3; flaky fails in chunk 2 (0.50-0.75 s).
+        var quiet = chunks.Skip(1).ToArray();
+        Assert.That(quiet.Select(c => (c.File, c.Chunk)), Is.EqualTo(new[] { ("quiet.wav", 0), ("quiet.wav", 1), ("quiet.wav", 2), ("quiet.wav", 3) }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(quiet[0].Error, Is.Null);
+            Assert.That(quiet[0].Frames.Select(f => f.Probability), Has.All.EqualTo(0.6).Within(1e-6));
+            Assert.That(quiet[0].Frames.Select(f => f.Truth), Has.All.False, "0-0.25 s is before the labelled 0.5-1.0 s");
+            Assert.That(quiet[0].Members.Select(m => m.Probability), Is.EqualTo(new double?[] { 0.9, 0.3 }).Within(1e-6));
+            Assert.That(quiet[0].Members.Select(m => m.Frames.Count), Is.EqualTo(new[] { 25, 12 }), "4000 samples: 25 frames of 160, 12 of 320");
+            Assert.That(quiet[0].Decision, Is.EqualTo("speech"));
+            Assert.That((quiet[0].Agreeing, quiet[0].Answering), Is.EqualTo((1, 2)));
+            Assert.That(quiet[0].Degraded, Is.False);
+
+            Assert.That(quiet[2].Members[1].Error, Does.Contain("device lost"));
+            Assert.That(quiet[2].Degraded, Is.True);
+            Assert.That(quiet[2].Error, Is.Null, "one member left; the ensemble still answers");
+            Assert.That(quiet[2].Frames[^1].Probability, Is.EqualTo(0.9).Within(1e-6));
+            Assert.That(quiet[3].Members[1].Error, Does.Contain("device lost"), "a failed member stays out for the rest of the file");
+            Assert.That(quiet[3].Frames.Select(f => f.Probability), Has.All.EqualTo(0.9).Within(1e-6));
+            Assert.That(quiet[3].Frames.Select(f => f.Truth), Has.All.True);
+            Assert.That((quiet[3].Agreeing, quiet[3].Answering), Is.EqualTo((1, 1)));
+            Assert.That(quiet[3].Last, Is.True);
+            Assert.That(quiet[3].Totals.Files, Is.EqualTo(1));
+            Assert.That(quiet[3].Totals.Frames, Is.EqualTo(50), "1 s on a 20 ms grid");
+        });
+    }
+
+    /// <summary>A 16 kHz mono 16-bit PCM WAV of <paramref name="samples"/> zero samples, written from the RIFF layout.</summary>
+    private static byte[] SilentWav(int samples)
+    {
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory, System.Text.Encoding.ASCII, leaveOpen: true))
+        {
+            writer.Write("RIFF"u8);
+            writer.Write(36 + (samples * 2));
+            writer.Write("WAVE"u8);
+            writer.Write("fmt "u8);
+            writer.Write(16);
+            writer.Write((short)1);     // PCM
+            writer.Write((short)1);     // mono
+            writer.Write(16000);        // sample rate
+            writer.Write(16000 * 2);    // byte rate
+            writer.Write((short)2);     // block align
+            writer.Write((short)16);    // bits per sample
+            writer.Write("data"u8);
+            writer.Write(samples * 2);
+            writer.Write(new byte[samples * 2]);
+        }
+
+        return memory.ToArray();
     }
 }

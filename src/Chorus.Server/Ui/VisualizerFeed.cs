@@ -429,7 +429,7 @@ internal sealed class VisualizerFeed : IAsyncDisposable
                 totals = totals with
                 {
                     Chunks = totals.Chunks + 1,
-                    Files = totals.Files + (last ? 1 : 0),
+                    Files = totals.Files + (last && error is null ? 1 : 0),
                     Frames = totals.Frames + frames.Length,
                     TruePositives = totals.TruePositives + frames.Count(f => f.Speech && f.Truth),
                     FalsePositives = totals.FalsePositives + frames.Count(f => f.Speech && !f.Truth),
