@@ -15,6 +15,7 @@
     probabilities: new Map(), // speech: member id -> its last windowSize frame probabilities
     members: [],            // member ids of the ensemble on screen
     kind: '',               // 'classification' or 'speech': which view is on screen
+    sourceChosen: false,    // whether the viewer picked a source in this tab
     controller: null,
     retry: null,
   };
@@ -114,6 +115,11 @@
       state.sources = event.sources;
       state.windowSize = event.windowSize;
       fillSources();
+      // A tab that joins a running replay shows that source (and its rate unit) unless the viewer picked another.
+      if (event.status.source && !state.sourceChosen && state.sources.some(s => s.name === event.status.source)) {
+        $('source').value = event.status.source;
+        showRateUnit();
+      }
       state.latencies = new Map(Object.entries(event.latencies));
       state.probabilities = new Map(Object.entries(event.probabilities || {}));
       const source = state.sources.find(s => s.name === (event.sample ? event.sample.source : event.status.source)) || state.sources[0];
@@ -436,7 +442,7 @@
   }
 
   $('start').addEventListener('click', start);
-  $('source').addEventListener('change', showRateUnit);
+  $('source').addEventListener('change', () => { state.sourceChosen = true; showRateUnit(); });
   $('stop').addEventListener('click', () => control('/ui/replay/stop'));
   $('rate').addEventListener('change', () => { if ($('status').dataset.running === 'true') start(); });
   $('key-form').addEventListener('submit', e => {
