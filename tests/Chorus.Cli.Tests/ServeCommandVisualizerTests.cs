@@ -13,6 +13,7 @@ public sealed partial class ServeCommandVisualizerTests
     [TestCase("digits", "--replay 'digits' must be ENSEMBLE=CSV")]
     [TestCase("=tests/data/digits/test.csv", "must be ENSEMBLE=CSV")]
     [TestCase("speech=tests/data/digits/test.csv", "there is no ensemble 'speech'; loaded: ")]
+    [TestCase("vad=no-such-folder/index.csv", "index 'no-such-folder/index.csv' does not exist")]
     public async Task A_bad_replay_stops_serve_with_a_clear_error(string replay, string expected)
     {
         var output = new StringWriter();
@@ -30,6 +31,18 @@ public sealed partial class ServeCommandVisualizerTests
 
         Assert.That(exitCode, Is.Zero, text);
         Assert.That(text, Does.Match(@"Visualizer: http://127\.0\.0\.1:\d+/ui \(replays: digits\)"));
+        Assert.That(ui, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(start, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Serve_replays_the_speech_test_set_through_the_vad_speech_ensemble()
+    {
+        var index = Path.Combine(Repository.Root, "tests", "data", "speech", "index.csv");
+        var (exitCode, text, ui, start) = await ServeAsync([$"vad={index}"], visualizer: true);
+
+        Assert.That(exitCode, Is.Zero, text);
+        Assert.That(text, Does.Match(@"Visualizer: http://127\.0\.0\.1:\d+/ui \(replays: vad\)"));
         Assert.That(ui, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(start, Is.EqualTo(HttpStatusCode.OK));
     }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Chorus.Audio;
 using Chorus.Hosting;
+using Chorus.Hosting.Speech;
 using Chorus.Server.Tests;
 using Microsoft.Playwright;
 
@@ -209,10 +211,87 @@ public sealed class VisualizerPageTests
         await page.CloseAsync();
     }
 
+    [Test]
+    [Order(5)]
+    public async Task The_speech_replay_shows_the_vad_members_fused_probability_decision_and_labels()
+    {
+        var page = await OpenAsync(_server);
+        await page.SelectOptionAsync("#source", "vad");
+        Assert.That(await page.TextContentAsync("#rate-unit"), Does.StartWith("chunks/s"));
+        await page.FillAsync("#rate", "8");
+        await page.ClickAsync("#start");
+        await page.WaitForSelectorAsync("#speech-panel:not([hidden])");
+        await page.WaitForFunctionAsync("() => Number(document.querySelector('#speech-panel').dataset.chunk) >= 8");
+        await page.ClickAsync("#stop");
+        await page.WaitForSelectorAsync("#status[data-running='false']");
+
+        var file = await page.GetAttributeAsync("#speech-panel", "data-file") ?? "";
+        var chunk = int.Parse(await page.GetAttributeAsync("#speech-panel", "data-chunk") ?? "", CultureInfo.InvariantCulture);
+        var ensemble = _host.GetSpeechEnsemble("vad");
+        var (probability, speechFrames, frames, members) = ExpectedChunk(ensemble, file, chunk);
+        var decision = probability >= 0.5 ? "speech" : "non-speech";
+        Assert.Multiple(async () =>
+        {
+            Assert.That(file, Is.EqualTo(File.ReadLines(SpeechIndex).Skip(1).First().Split(',')[0]), "the replay starts at the index's first file");
+            Assert.That(await page.IsHiddenAsync("#decision-panel"), Is.True, "the digits view is hidden");
+            Assert.That(await page.Locator(".member .member-name").AllTextContentsAsync(), Is.EqualTo(ensemble.MemberIds));
+            var shown = double.Parse((await page.TextContentAsync("#speech-probability") ?? "").Split(' ')[0], CultureInfo.InvariantCulture);
+            Assert.That(shown, Is.EqualTo(probability).Within(DisplayRounding + 1e-6), "fused probability of the chunk on screen");
+            Assert.That(await page.TextContentAsync("#speech-decision"), Is.EqualTo(decision));
+            Assert.That(await page.TextContentAsync("#speech-truth"), Is.EqualTo(2 * speechFrames >= frames ? "speech" : "non-speech"));
+            Assert.That(await page.Locator("#speech-strip .frame").CountAsync(), Is.EqualTo(frames));
+            Assert.That(await page.Locator("#speech-strip .frame[data-truth='true']").CountAsync(), Is.EqualTo(speechFrames));
+            for (var m = 0; m < members.Length; m++)
+            {
+                var card = $".member[data-member='{ensemble.MemberIds[m]}']";
+                var own = double.Parse(await page.TextContentAsync(card + " .member-probability") ?? "", CultureInfo.InvariantCulture);
+                Assert.That(own, Is.EqualTo(members[m]).Within(DisplayRounding + 1e-6), ensemble.MemberIds[m]);
+                Assert.That(await page.GetAttributeAsync(card, "data-state"), Is.EqualTo("ok"));
+                Assert.That(await PointsAsync(page, card + " .sparkline.latencies"), Is.EqualTo(chunk + 1), "one latency per chunk");
+                Assert.That(await PointsAsync(page, card + " .sparkline.probabilities"), Is.EqualTo(60), "the last 60 frames (the feed's window)");
+            }
+
+            Assert.That(await page.TextContentAsync("#speech-accuracy"), Does.EndWith(" %"));
+        });
+
+        await ScreenshotAsync(page, "visualizer-speech.png");
+        await page.CloseAsync();
+    }
+
+    private static string SpeechIndex => Path.Combine(RepositoryPaths.Root, "tests", "data", "speech", "index.csv");
+
+    /// <summary>
+    /// Chunk <paramref name="chunk"/> (0.25 s) of <paramref name="file"/> through a stream opened here on the host's
+    /// speech ensemble: the mean fused probability, how many of its fused frames' centres lie in the label file's
+    /// segments (parsed here), how many frames, and each member's mean probability.
+    /// </summary>
+    private static (double Probability, int SpeechFrames, int Frames, double[] Members) ExpectedChunk(SpeechEnsemble ensemble, string file, int chunk)
+    {
+        var folder = Path.GetDirectoryName(SpeechIndex)!;
+        var segments = File.ReadLines(Path.Combine(folder, Path.GetFileNameWithoutExtension(file) + ".labels.txt"))
+            .Where(l => l.Trim().Length > 0)
+            .Select(l => l.Split('\t'))
+            .Select(c => (Start: double.Parse(c[0], CultureInfo.InvariantCulture), End: double.Parse(c[1], CultureInfo.InvariantCulture)))
+            .ToArray();
+        var audio = WavReader.Read(Path.Combine(folder, file)).Samples;
+        using var stream = ensemble.OpenStream();
+        var output = new SpeechStreamOutput(ensemble.MemberIds.Count);
+        for (var c = 0; c <= chunk; c++)
+        {
+            output.Clear();
+            stream.Push(audio.Span.Slice(c * 4000, Math.Min(4000, audio.Length - (c * 4000))), output);
+        }
+
+        var speech = output.Frames.Count(f => segments.Any(s => f.StartSeconds + (f.DurationSeconds / 2) >= s.Start && f.StartSeconds + (f.DurationSeconds / 2) < s.End));
+        return (output.Frames.Average(f => (double)f.Probability), speech, output.Frames.Count,
+            output.MemberFrames.Select(m => m.Average(f => (double)f.Probability)).ToArray());
+    }
+
     private Task<LoopbackServer> StartAsync(string? apiKey)
     {
         var options = new ChorusServerOptions { ApiKey = apiKey };
         options.VisualizerReplays["digits"] = RepositoryPaths.DigitsTest;
+        options.VisualizerReplays["vad"] = SpeechIndex;
         return LoopbackServer.StartAsync(_host, options);
     }
 

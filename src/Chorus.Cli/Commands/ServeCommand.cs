@@ -34,7 +34,7 @@ internal static class ServeCommand
         };
         var replay = new Option<string[]>("--replay")
         {
-            Description = "A data set the visualizer at /ui can replay, as ENSEMBLE=CSV (e.g. digits=tests/data/digits/test.csv); repeatable.",
+            Description = "A data set the visualizer at /ui can replay, as ENSEMBLE=CSV (e.g. digits=tests/data/digits/test.csv, or a speech ensemble with the speech test set's index: vad=tests/data/speech/index.csv); repeatable.",
         };
         var noUi = new Option<bool>("--no-ui")
         {

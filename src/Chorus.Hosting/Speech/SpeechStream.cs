@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Chorus.Fusion.Frames;
 using Chorus.Streaming;
@@ -115,6 +116,7 @@ public sealed class SpeechStream : IDisposable
             var frames = output.MemberFrames[m];
             var before = frames.Count;
             Exception? failure = null;
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 if (complete)
@@ -131,6 +133,7 @@ public sealed class SpeechStream : IDisposable
                 failure = ex;
             }
 
+            output.AddMemberTime(m, Stopwatch.GetElapsedTime(started));
             for (var i = before; i < frames.Count; i++)
             {
                 _fusion.Add(m, frames[i].StartSeconds, frames[i].DurationSeconds, frames[i].Probability);

@@ -10,12 +10,16 @@ namespace Chorus.Hosting.Speech;
 /// </summary>
 public sealed class SpeechStreamOutput
 {
+    private readonly TimeSpan[] _memberTimes;
+
     /// <summary>Creates an output for a stream of <paramref name="memberCount"/> members.</summary>
     public SpeechStreamOutput(int memberCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(memberCount);
         MemberFrames = Enumerable.Range(0, memberCount).Select(_ => new List<FrameScore>()).ToArray();
+        _memberTimes = new TimeSpan[memberCount];
     }
+
 
     /// <summary>Fused frames on the ensemble's grid, in time order.</summary>
     public List<FusedFrame> Frames { get; } = [];
@@ -26,9 +30,16 @@ public sealed class SpeechStreamOutput
     /// <summary>Each member's frame scores (index = member position in the ensemble).</summary>
     public IReadOnlyList<List<FrameScore>> MemberFrames { get; }
 
-    /// <summary>Empties every list.</summary>
+    /// <summary>
+    /// Each member's compute time in the calls since the last <see cref="Clear"/> (index = member position): the time its
+    /// own stream took to score the samples, fusion and segmentation not included; zero for a member that failed earlier.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> MemberTimes => _memberTimes;
+
+    /// <summary>Empties every list and sets <see cref="MemberTimes"/> back to zero.</summary>
     public void Clear()
     {
+        Array.Clear(_memberTimes);
         Frames.Clear();
         Segments.Clear();
         foreach (var member in MemberFrames)
@@ -36,4 +47,6 @@ public sealed class SpeechStreamOutput
             member.Clear();
         }
     }
+
+    internal void AddMemberTime(int member, TimeSpan elapsed) => _memberTimes[member] += elapsed;
 }

@@ -10,4 +10,5 @@ namespace Chorus.Server.Ui;
 /// <param name="Status">The replay's status (every kind).</param>
 /// <param name="Sample">The sample (Sample kind), or the last sample (Snapshot kind, null before any).</param>
 /// <param name="Snapshot">The state a new subscriber starts from (Snapshot kind only).</param>
-internal sealed record FeedEvent(FeedEventKind Kind, long Sequence, FeedStatus Status, FeedSample? Sample, FeedSnapshot? Snapshot);
+/// <param name="Speech">A speech replay's chunk in place of <paramref name="Sample"/> (Sample kind), or its last chunk (Snapshot kind).</param>
+internal sealed record FeedEvent(FeedEventKind Kind, long Sequence, FeedStatus Status, FeedSample? Sample, FeedSnapshot? Snapshot, SpeechFeedSample? Speech = null);

@@ -31,6 +31,7 @@ internal static class FeedJson
                 writer.WriteString("strategy", source.Strategy);
                 WriteStrings(writer, "labels", source.Labels);
                 WriteStrings(writer, "members", source.Members);
+                writer.WriteString("kind", source.Kind);
                 writer.WriteEndObject();
             }
 
@@ -44,12 +45,23 @@ internal static class FeedJson
             }
 
             writer.WriteEndObject();
+            writer.WriteStartObject("probabilities");
+            foreach (var (member, values) in snapshot.Probabilities)
+            {
+                WriteNumbers(writer, member, values);
+            }
+
+            writer.WriteEndObject();
         }
 
         if (item.Kind != FeedEventKind.Status)
         {
             writer.WritePropertyName("sample");
-            if (item.Sample is { } sample)
+            if (item.Speech is { } speech)
+            {
+                WriteSpeech(writer, speech);
+            }
+            else if (item.Sample is { } sample)
             {
                 WriteSample(writer, sample);
             }
@@ -75,6 +87,7 @@ internal static class FeedJson
     private static void WriteSample(Utf8JsonWriter writer, FeedSample sample)
     {
         writer.WriteStartObject();
+        writer.WriteString("kind", "classification");
         writer.WriteString("source", sample.Source);
         writer.WriteString("ensemble", sample.Ensemble);
         writer.WriteNumber("row", sample.Row);
@@ -133,6 +146,86 @@ internal static class FeedJson
         writer.WriteNumber("failures", totals.Failures);
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    private static void WriteSpeech(Utf8JsonWriter writer, SpeechFeedSample sample)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("kind", "speech");
+        writer.WriteString("source", sample.Source);
+        writer.WriteString("ensemble", sample.Ensemble);
+        writer.WriteNumber("row", sample.FileIndex);
+        writer.WriteString("file", sample.File);
+        writer.WriteString("condition", sample.Condition);
+        writer.WriteNumber("chunk", sample.Chunk);
+        writer.WriteNumber("startSeconds", Math.Round(sample.StartSeconds, 6));
+        writer.WriteNumber("endSeconds", Math.Round(sample.EndSeconds, 6));
+        writer.WriteNumber("fileSeconds", Math.Round(sample.FileSeconds, 6));
+        writer.WriteBoolean("last", sample.Last);
+        writer.WriteNumber("threshold", sample.Threshold);
+        WriteNumberOrNull(writer, "probability", sample.Probability);
+        WriteStringOrNull(writer, "decision", sample.Decision);
+        WriteStringOrNull(writer, "trueLabel", sample.TrueLabel);
+        writer.WriteBoolean("correct", sample.Decision is not null && sample.Decision == sample.TrueLabel);
+        writer.WriteNumber("agreeing", sample.Agreeing);
+        writer.WriteNumber("answering", sample.Answering);
+        writer.WriteBoolean("degraded", sample.Degraded);
+        WriteStringOrNull(writer, "error", sample.Error);
+        writer.WriteStartArray("frames");
+        foreach (var frame in sample.Frames)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("start", Math.Round(frame.StartSeconds, 6));
+            writer.WriteNumber("duration", Math.Round(frame.DurationSeconds, 6));
+            writer.WriteNumber("probability", frame.Probability);
+            writer.WriteBoolean("speech", frame.Speech);
+            writer.WriteBoolean("truth", frame.Truth);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("members");
+        foreach (var member in sample.Members)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", member.Id);
+            WriteNumberOrNull(writer, "probability", member.Probability);
+            WriteStringOrNull(writer, "decision", member.Probability is { } p ? SpeechFeedSample.Label(p >= sample.Threshold) : null);
+            WriteNumbers(writer, "frames", member.Frames);
+            writer.WriteNumber("latencyMs", Math.Round(member.LatencyMs, 3));
+            WriteStringOrNull(writer, "error", member.Error);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        var totals = sample.Totals;
+        writer.WriteStartObject("totals");
+        writer.WriteNumber("chunks", totals.Chunks);
+        writer.WriteNumber("files", totals.Files);
+        writer.WriteNumber("frames", totals.Frames);
+        writer.WriteNumber("correct", totals.Correct);
+        writer.WriteNumber("accuracy", totals.Accuracy);
+        writer.WriteNumber("truePositives", totals.TruePositives);
+        writer.WriteNumber("falsePositives", totals.FalsePositives);
+        writer.WriteNumber("falseNegatives", totals.FalseNegatives);
+        writer.WriteNumber("precision", totals.Precision);
+        writer.WriteNumber("recall", totals.Recall);
+        writer.WriteNumber("f1", totals.F1);
+        writer.WriteNumber("failures", totals.Failures);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            writer.WriteNumber(name, v);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 
     private static void WriteStrings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)

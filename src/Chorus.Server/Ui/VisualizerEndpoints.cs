@@ -44,12 +44,27 @@ internal static class VisualizerEndpoints
             return;
         }
 
-        var feed = new VisualizerFeed(options.VisualizerReplays.Select(replay =>
+        // A replay names a classification ensemble (a CSV of rows) or, failing that, a speech ensemble (the speech test set's index).
+        var replays = new List<(IReplaySource, Chorus.Hosting.Ensembles.Ensemble)>();
+        var speech = new List<SpeechReplaySource>();
+        foreach (var replay in options.VisualizerReplays)
         {
-            var ensemble = host.Ensembles.FirstOrDefault(e => e.Id == replay.Key) ?? throw new ArgumentException(
-                $"visualizer replay '{replay.Key}={replay.Value}': there is no ensemble '{replay.Key}'; loaded: {string.Join(", ", host.Ensembles.Select(e => e.Id).DefaultIfEmpty("(none)"))}.");
-            return ((IReplaySource)CsvReplaySource.Load(ensemble.Id, replay.Value, ensemble.SampleSize), ensemble);
-        }).ToList());
+            if (host.Ensembles.FirstOrDefault(e => e.Id == replay.Key) is { } ensemble)
+            {
+                replays.Add((CsvReplaySource.Load(ensemble.Id, replay.Value, ensemble.SampleSize), ensemble));
+            }
+            else if (host.SpeechEnsembles.FirstOrDefault(e => e.Id == replay.Key) is { } speechEnsemble)
+            {
+                speech.Add(SpeechReplaySource.Load(speechEnsemble, replay.Value));
+            }
+            else
+            {
+                throw new ArgumentException(
+                    $"visualizer replay '{replay.Key}={replay.Value}': there is no ensemble '{replay.Key}'; loaded: {string.Join(", ", host.Ensembles.Select(e => e.Id).DefaultIfEmpty("(none)"))}; speech ensembles: {string.Join(", ", host.SpeechEnsembles.Select(e => e.Id).DefaultIfEmpty("(none)"))}.");
+            }
+        }
+
+        var feed = new VisualizerFeed(replays, speech);
 
         var stopping = app.Lifetime.ApplicationStopping;
         stopping.Register(() => _ = feed.DisposeAsync().AsTask());

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Chorus.Audio;
 using Chorus.Hosting.Ensembles;
+using Chorus.Hosting.Speech;
 
 namespace Chorus.Server.Ui;
 
@@ -22,29 +24,35 @@ internal sealed class VisualizerFeed : IAsyncDisposable
     public const double MaxRate = 100;
     public static readonly TimeSpan IdleStop = TimeSpan.FromSeconds(60);
 
-    private readonly Dictionary<string, (IReplaySource Source, Ensemble Ensemble)> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _sources = new(StringComparer.Ordinal);
     private readonly List<FeedSubscription> _subscribers = [];
     private readonly Dictionary<string, LatencyWindow> _latencies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LatencyWindow> _probabilities = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private FeedStatus _status = new(false, null, 10, "not started");
     private FeedSample? _last;
+    private SpeechFeedSample? _lastSpeech;
     private long _sequence;
     private long _idleSince = Stopwatch.GetTimestamp();
     private Run? _run;
     private bool _disposed;
 
-    public VisualizerFeed(IEnumerable<(IReplaySource Source, Ensemble Ensemble)> sources)
+    public VisualizerFeed(IEnumerable<(IReplaySource Source, Ensemble Ensemble)> sources, IEnumerable<SpeechReplaySource>? speech = null)
     {
-        foreach (var (source, ensemble) in sources)
+        var entries = sources.Select(s => new Entry(s.Source.Name, new FeedSourceInfo(s.Source.Name, s.Ensemble.Id, s.Source.Count,
+                s.Ensemble.Strategy.ToString().ToLowerInvariant(), s.Ensemble.Labels, s.Ensemble.Members.Select(m => m.PluginId).ToArray()), s.Source, s.Ensemble, null))
+            .Concat((speech ?? []).Select(s => new Entry(s.Name, new FeedSourceInfo(s.Name, s.Ensemble.Id, s.Files.Count,
+                s.Ensemble.Definition.Fusion.Mode.ToString().ToLowerInvariant(), [SpeechFeedSample.Label(false), SpeechFeedSample.Label(true)], s.Ensemble.MemberIds, "speech"),
+                null, null, s)));
+        foreach (var entry in entries)
         {
-            if (!_sources.TryAdd(source.Name, (source, ensemble)))
+            if (!_sources.TryAdd(entry.Name, entry))
             {
-                throw new ArgumentException($"two visualizer replay sources are named '{source.Name}'; give each ensemble one replay file.");
+                throw new ArgumentException($"two visualizer replay sources are named '{entry.Name}'; give each ensemble one replay file.");
             }
         }
 
-        Sources = _sources.Values.Select(s => new FeedSourceInfo(s.Source.Name, s.Ensemble.Id, s.Source.Count,
-            s.Ensemble.Strategy.ToString().ToLowerInvariant(), s.Ensemble.Labels, s.Ensemble.Members.Select(m => m.PluginId).ToArray())).ToArray();
+        Sources = _sources.Values.Select(s => s.Info).ToArray();
     }
 
     public IReadOnlyList<FeedSourceInfo> Sources { get; }
@@ -103,21 +111,27 @@ internal sealed class VisualizerFeed : IAsyncDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_run is { } running && running.Source == entry.Source)
+            if (_run is { } running && running.Entry == entry)
             {
                 running.Rate = rate;
                 return PublishStatusLocked(new FeedStatus(true, source, rate, "rate changed"));
             }
 
             _run?.Cancel();
-            _run = new Run(entry.Source, entry.Ensemble, rate);
+            _run = new Run(entry, rate);
             _latencies.Clear();
-            foreach (var member in entry.Ensemble.Members)
+            _probabilities.Clear();
+            foreach (var member in entry.Info.Members)
             {
-                _latencies[member.PluginId] = new LatencyWindow(WindowSize);
+                _latencies[member] = new LatencyWindow(WindowSize);
+                if (entry.Speech is not null)
+                {
+                    _probabilities[member] = new LatencyWindow(WindowSize);
+                }
             }
 
             _last = null;
+            _lastSpeech = null;
             _idleSince = Stopwatch.GetTimestamp();
             var status = PublishStatusLocked(new FeedStatus(true, source, rate, "started"));
             var run = _run;
@@ -228,14 +242,22 @@ internal sealed class VisualizerFeed : IAsyncDisposable
     private FeedEvent SnapshotLocked(int viewers)
     {
         var latencies = _latencies.ToDictionary(l => l.Key, l => l.Value.ToArray(), StringComparer.Ordinal);
-        return new FeedEvent(FeedEventKind.Snapshot, _sequence, _status, _last, new FeedSnapshot(Sources, WindowSize, latencies, viewers));
+        var probabilities = _probabilities.ToDictionary(l => l.Key, l => l.Value.ToArray(), StringComparer.Ordinal);
+        return new FeedEvent(FeedEventKind.Snapshot, _sequence, _status, _last, new FeedSnapshot(Sources, WindowSize, latencies, viewers, probabilities), _lastSpeech);
     }
 
     private async Task ReplayAsync(Run run)
     {
         try
         {
-            await ReplayLoopAsync(run).ConfigureAwait(false);
+            if (run.Entry.Speech is { } speech)
+            {
+                await SpeechReplayLoopAsync(run, speech).ConfigureAwait(false);
+            }
+            else
+            {
+                await ReplayLoopAsync(run).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -248,6 +270,8 @@ internal sealed class VisualizerFeed : IAsyncDisposable
 
     private async Task ReplayLoopAsync(Run run)
     {
+        var source = run.Entry.Replay!;
+        var ensemble = run.Entry.Ensemble!;
         var token = run.Token;
         var clock = Stopwatch.StartNew();
         var due = TimeSpan.Zero;
@@ -268,12 +292,12 @@ internal sealed class VisualizerFeed : IAsyncDisposable
                 }
             }
 
-            var item = run.Source.Read(row);
+            var item = source.Read(row);
             FusedPrediction? prediction = null;
             string? error = null;
             try
             {
-                prediction = await run.Ensemble.PredictAsync(item.Input, token).ConfigureAwait(false);
+                prediction = await ensemble.PredictAsync(item.Input, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -291,7 +315,7 @@ internal sealed class VisualizerFeed : IAsyncDisposable
             }
 
             seen++;
-            var sample = Describe(run, row, item, prediction, error, ref correct, ref disagreements, ref failures, seen);
+            var sample = Describe(source, ensemble, row, item, prediction, error, ref correct, ref disagreements, ref failures, seen);
             lock (_lock)
             {
                 if (_run != run)
@@ -313,26 +337,168 @@ internal sealed class VisualizerFeed : IAsyncDisposable
                 }
             }
 
-            row = (row + 1) % run.Source.Count;
-
-            // Keep the rate, but never burst to catch up after a slow sample.
-            due += TimeSpan.FromSeconds(1 / run.Rate);
-            if (due < clock.Elapsed)
-            {
-                due = clock.Elapsed;
-            }
+            row = (row + 1) % source.Count;
+            due = Next(due, clock, run.Rate);
         }
     }
 
-    private static FeedSample Describe(Run run, int row, ReplayItem item, FusedPrediction? prediction, string? error,
+    /// <summary>
+    /// Plays the speech files in index order, one <see cref="SpeechStream"/> per file, <see cref="SpeechReplaySource.ChunkSeconds"/>
+    /// of audio per event; the stream is completed after a file's last chunk, so that event also holds the trailing frames.
+    /// </summary>
+    private async Task SpeechReplayLoopAsync(Run run, SpeechReplaySource source)
+    {
+        var token = run.Token;
+        var clock = Stopwatch.StartNew();
+        var due = TimeSpan.Zero;
+        var ensemble = source.Ensemble;
+        var members = ensemble.MemberIds;
+        var threshold = (double)ensemble.Definition.Fusion.BinarizeThreshold;
+        var output = new SpeechStreamOutput(members.Count);
+        var totals = new SpeechFeedTotals(0, 0, 0, 0, 0, 0, 0);
+        var fileIndex = 0;
+        SpeechStream? stream = null;
+        ReadOnlyMemory<float> audio = default;
+        var position = 0;
+        var chunk = 0;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(wait, token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+
+                var file = source.Files[fileIndex];
+                string? error = null;
+                var start = position;
+                var last = true;
+                output.Clear();
+                try
+                {
+                    if (stream is null)
+                    {
+                        audio = WavReader.Read(file.WavPath).Samples;
+                        stream = ensemble.OpenStream(WavReader.OutputSampleRate);
+                        position = start = chunk = 0;
+                    }
+
+                    var count = Math.Min(source.ChunkSamples, audio.Length - position);
+                    stream.Push(audio.Span.Slice(position, count), output);
+                    position += count;
+                    last = position >= audio.Length;
+                    if (last)
+                    {
+                        stream.Complete(output);
+                    }
+                }
+#pragma warning disable CA1031 // The replay must outlive a bad file or a stream whose every member failed; the reason is shown on the page.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    error = $"{file.Name}: {ex.GetType().Name}: {ex.Message}";
+                    if (stream is null)
+                    {
+                        audio = default; // The WAV could not be read: nothing of it was played.
+                        position = start = chunk = 0;
+                    }
+                }
+
+                var rate = (double)WavReader.OutputSampleRate;
+                var failed = stream?.FailedMembers ?? new Dictionary<string, string>();
+                var frames = output.Frames.Select(f =>
+                {
+                    var centre = f.StartSeconds + (f.DurationSeconds / 2);
+                    return new SpeechFeedFrame(f.StartSeconds, f.DurationSeconds, f.Probability, f.Probability >= threshold, file.IsSpeech(centre));
+                }).ToArray();
+                var memberViews = members.Select((id, m) =>
+                {
+                    var own = output.MemberFrames[m].Select(f => (double)f.Probability).ToArray();
+                    var reason = failed.TryGetValue(id, out var why) ? why : error;
+                    return new SpeechFeedMember(id, own.Length == 0 ? null : own.Average(), own, output.MemberTimes[m].TotalMilliseconds, reason);
+                }).ToArray();
+                totals = totals with
+                {
+                    Chunks = totals.Chunks + 1,
+                    Files = totals.Files + (last && error is null ? 1 : 0),
+                    Frames = totals.Frames + frames.Length,
+                    TruePositives = totals.TruePositives + frames.Count(f => f.Speech && f.Truth),
+                    FalsePositives = totals.FalsePositives + frames.Count(f => f.Speech && !f.Truth),
+                    FalseNegatives = totals.FalseNegatives + frames.Count(f => !f.Speech && f.Truth),
+                    Failures = totals.Failures + (error is null ? 0 : 1),
+                };
+                var sample = new SpeechFeedSample(source.Name, ensemble.Id, fileIndex, file.Name, file.Condition, chunk,
+                    start / rate, position / rate, audio.Length / rate, last, threshold, frames, memberViews, error, totals);
+
+                if (last)
+                {
+                    stream?.Dispose();
+                    stream = null;
+                    fileIndex = (fileIndex + 1) % source.Files.Count;
+                }
+                else
+                {
+                    chunk++;
+                }
+
+                lock (_lock)
+                {
+                    if (_run != run)
+                    {
+                        break; // Stopped or replaced while this chunk ran.
+                    }
+
+                    foreach (var member in sample.Members)
+                    {
+                        _latencies[member.Id].Add(member.Error is null ? member.LatencyMs : double.NaN);
+                        foreach (var probability in member.Frames)
+                        {
+                            _probabilities[member.Id].Add(probability);
+                        }
+                    }
+
+                    _lastSpeech = sample;
+                    PublishLocked(new FeedEvent(FeedEventKind.Sample, ++_sequence, _status, null, null, sample));
+                    if (_subscribers.Count == 0 && Stopwatch.GetElapsedTime(_idleSince) > IdleStop)
+                    {
+                        StopLocked($"no viewers for {IdleStop.TotalSeconds:0} s");
+                        break;
+                    }
+                }
+
+                due = Next(due, clock, run.Rate);
+            }
+        }
+        finally
+        {
+            stream?.Dispose();
+        }
+    }
+
+    /// <summary>Keeps the rate, but never bursts to catch up after a slow sample.</summary>
+    private static TimeSpan Next(TimeSpan due, Stopwatch clock, double rate)
+    {
+        due += TimeSpan.FromSeconds(1 / rate);
+        return due < clock.Elapsed ? clock.Elapsed : due;
+    }
+
+    private static FeedSample Describe(IReplaySource source, Ensemble ensemble, int row, ReplayItem item, FusedPrediction? prediction, string? error,
         ref long correct, ref long disagreements, ref long failures, long seen)
     {
-        var ensemble = run.Ensemble;
         if (prediction is null)
         {
             failures++;
             var missing = ensemble.Members.Select(m => new FeedMember(m.PluginId, null, null, 0, error)).ToArray();
-            return new FeedSample(run.Source.Name, ensemble.Id, row, item.TrueLabel, null, ensemble.Labels, null, 0, 0, 0,
+            return new FeedSample(source.Name, ensemble.Id, row, item.TrueLabel, null, ensemble.Labels, null, 0, 0, 0,
                 ensemble.Strategy.ToString().ToLowerInvariant(), missing, error, item.Image, new FeedTotals(seen, correct, disagreements, failures));
         }
 
@@ -354,7 +520,7 @@ internal sealed class VisualizerFeed : IAsyncDisposable
 
         correct += prediction.Label == item.TrueLabel ? 1 : 0;
         disagreements += agreeing < answering ? 1 : 0;
-        return new FeedSample(run.Source.Name, ensemble.Id, row, item.TrueLabel, prediction.Label, prediction.Labels, prediction.Scores,
+        return new FeedSample(source.Name, ensemble.Id, row, item.TrueLabel, prediction.Label, prediction.Labels, prediction.Scores,
             prediction.Agreement, agreeing, answering, prediction.Strategy.ToString().ToLowerInvariant(), members, null, item.Image,
             new FeedTotals(seen, correct, disagreements, failures));
     }
@@ -374,16 +540,17 @@ internal sealed class VisualizerFeed : IAsyncDisposable
         return best;
     }
 
+    /// <summary>A replay source: a classification one (<see cref="Replay"/> through <see cref="Ensemble"/>) or a speech one.</summary>
+    private sealed record Entry(string Name, FeedSourceInfo Info, IReplaySource? Replay, Ensemble? Ensemble, SpeechReplaySource? Speech);
+
     /// <summary>One replay; <see cref="Cancel"/> and <see cref="Dispose"/> are called under the feed's lock only.</summary>
-    private sealed class Run(IReplaySource source, Ensemble ensemble, double rate) : IDisposable
+    private sealed class Run(Entry entry, double rate) : IDisposable
     {
         private bool _disposed;
         private readonly CancellationTokenSource _cancel = new();
         private double _rate = rate;
 
-        public IReplaySource Source { get; } = source;
-
-        public Ensemble Ensemble { get; } = ensemble;
+        public Entry Entry { get; } = entry;
 
         public double Rate
         {
