@@ -279,17 +279,9 @@ internal sealed class VisualizerFeed : IAsyncDisposable
         long seen = 0, correct = 0, disagreements = 0, failures = 0;
         while (!token.IsCancellationRequested)
         {
-            var wait = due - clock.Elapsed;
-            if (wait > TimeSpan.Zero)
+            if (!await WaitUntilAsync(clock, due, token).ConfigureAwait(false))
             {
-                try
-                {
-                    await Task.Delay(wait, token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                break;
             }
 
             var item = source.Read(row);
@@ -365,17 +357,9 @@ internal sealed class VisualizerFeed : IAsyncDisposable
         {
             while (!token.IsCancellationRequested)
             {
-                var wait = due - clock.Elapsed;
-                if (wait > TimeSpan.Zero)
+                if (!await WaitUntilAsync(clock, due, token).ConfigureAwait(false))
                 {
-                    try
-                    {
-                        await Task.Delay(wait, token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
+                    break;
                 }
 
                 var file = source.Files[fileIndex];
@@ -575,6 +559,26 @@ internal sealed class VisualizerFeed : IAsyncDisposable
         {
             _disposed = true;
             _cancel.Dispose();
+        }
+    }
+
+    /// <summary>Waits until <paramref name="clock"/> reaches <paramref name="due"/>; false when the replay was stopped meanwhile.</summary>
+    private static async Task<bool> WaitUntilAsync(Stopwatch clock, TimeSpan due, CancellationToken token)
+    {
+        var wait = due - clock.Elapsed;
+        if (wait <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        try
+        {
+            await Task.Delay(wait, token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 }
