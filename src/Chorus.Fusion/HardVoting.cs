@@ -69,7 +69,6 @@ public sealed class HardVoting
         }
 
         ulong excluded = 0;
-        var votes = 0UL;
         for (var m = 0; m < MemberCount; m++)
         {
             var row = memberScores.Slice(m * classCount, classCount);
@@ -93,10 +92,9 @@ public sealed class HardVoting
             var w = _weights[m];
             fused[Scores.ArgMax(memberScores.Slice(m * classCount, classCount))] += w;
             weightSum += w;
-            votes |= 1UL << m;
         }
 
-        return Decide(fused, weightSum, excluded, votes, memberScores, default);
+        return Decide(fused, weightSum, excluded, memberScores, default);
     }
 
     /// <summary>
@@ -123,7 +121,6 @@ public sealed class HardVoting
         fused = fused[..classCount];
         fused.Clear();
         ulong excluded = 0;
-        var voted = 0UL;
         var weightSum = 0.0;
         for (var m = 0; m < votes.Length; m++)
         {
@@ -141,13 +138,12 @@ public sealed class HardVoting
 
             fused[vote] += _weights[m];
             weightSum += _weights[m];
-            voted |= 1UL << m;
         }
 
-        return Decide(fused, weightSum, excluded, voted, default, votes);
+        return Decide(fused, weightSum, excluded, default, votes);
     }
 
-    private FusionDecision Decide(Span<double> counts, double weightSum, ulong excluded, ulong voted, ReadOnlySpan<double> memberScores, ReadOnlySpan<int> votes)
+    private FusionDecision Decide(Span<double> counts, double weightSum, ulong excluded, ReadOnlySpan<double> memberScores, ReadOnlySpan<int> votes)
     {
         if (weightSum == 0)
         {
@@ -157,22 +153,7 @@ public sealed class HardVoting
 
         var decision = Scores.ArgMax(counts);
         var isTie = Scores.HasTie(counts, decision);
-        var voting = 0;
-        var agreeing = 0;
-        for (var m = 0; m < MemberCount; m++)
-        {
-            if ((voted & (1UL << m)) == 0 || _weights[m] == 0)
-            {
-                continue;
-            }
-
-            voting++;
-            var vote = votes.IsEmpty ? Scores.ArgMax(memberScores.Slice(m * ClassCount, ClassCount)) : votes[m];
-            if (vote == decision)
-            {
-                agreeing++;
-            }
-        }
+        var (voting, agreeing) = Scores.Agreement(memberScores, votes, ClassCount, _weights, excluded, decision);
 
         for (var k = 0; k < counts.Length; k++)
         {

@@ -51,4 +51,32 @@ internal static class Scores
         // The first maximum has no equal before it by construction.
         return false;
     }
+
+    /// <summary>
+    /// The members that take part in a decision (not in <paramref name="excluded"/>, weight above 0) and how many of them
+    /// pick <paramref name="decision"/> as their own class: their vote from <paramref name="votes"/> when it is given, else
+    /// the first maximum of their row in <paramref name="memberScores"/> (row-major, <paramref name="classCount"/> wide).
+    /// </summary>
+    public static (int Voting, int Agreeing) Agreement(ReadOnlySpan<double> memberScores, ReadOnlySpan<int> votes, int classCount,
+        ReadOnlySpan<double> weights, ulong excluded, int decision)
+    {
+        var voting = 0;
+        var agreeing = 0;
+        for (var m = 0; m < weights.Length; m++)
+        {
+            if ((excluded & (1UL << m)) != 0 || weights[m] == 0)
+            {
+                continue;
+            }
+
+            voting++;
+            var vote = votes.IsEmpty ? ArgMax(memberScores.Slice(m * classCount, classCount)) : votes[m];
+            if (vote == decision)
+            {
+                agreeing++;
+            }
+        }
+
+        return (voting, agreeing);
+    }
 }

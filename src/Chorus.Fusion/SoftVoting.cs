@@ -107,21 +107,7 @@ public sealed class SoftVoting
         }
 
         var decision = Scores.ArgMax(fused);
-        var voting = 0;
-        var agreeing = 0;
-        for (var m = 0; m < weights.Length; m++)
-        {
-            if ((excluded & (1UL << m)) != 0 || weights[m] == 0)
-            {
-                continue;
-            }
-
-            voting++;
-            if (Scores.ArgMax(memberScores.Slice(m * classCount, classCount)) == decision)
-            {
-                agreeing++;
-            }
-        }
+        var (voting, agreeing) = Scores.Agreement(memberScores, default, classCount, weights, excluded, decision);
 
         return new FusionDecision(decision, Scores.HasTie(fused, decision), (double)agreeing / voting, excluded, voting);
     }
