@@ -21,15 +21,15 @@ internal sealed class ModelMetrics
 
     public bool IsEnsemble => Model is ServedEnsemble;
 
-    public LatencyHistogram RequestDuration { get; } = new();
+    public BucketHistogram RequestDuration { get; } = BucketHistogram.Seconds();
 
-    public LatencyHistogram ComputeDuration { get; } = new();
+    public BucketHistogram ComputeDuration { get; } = BucketHistogram.Seconds();
 
     /// <summary>Time requests waited in a dynamic batcher's queue; observed only for models served with batching.</summary>
-    public LatencyHistogram QueueDuration { get; } = new();
+    public BucketHistogram QueueDuration { get; } = BucketHistogram.Seconds();
 
     /// <summary>Rows per model execution (one Predict call; for an ensemble, one ensemble run).</summary>
-    public BatchSizeHistogram BatchSize { get; } = new();
+    public BucketHistogram BatchSize { get; } = BucketHistogram.Rows();
 
     /// <summary>Model executions, successful or not (Triton's <c>nv_inference_exec_count</c>).</summary>
     public long Executions => Interlocked.Read(ref _executions);

@@ -59,20 +59,8 @@ internal static class PrometheusExposition
         Histogram(text, batched, "chorus_queue_duration_seconds",
             "Time in seconds a request waited in the dynamic batcher's queue before its batch started, per model served with batching.", m => m.QueueDuration);
 
-        Family(text, "chorus_batch_size", "histogram", "Rows (samples) per model execution: per batch with dynamic batching, else per request.");
-        foreach (var model in models)
-        {
-            var labels = Labels(model);
-            var (cumulative, sum) = model.BatchSize.Snapshot();
-            for (var i = 0; i < BatchSizeHistogram.Bounds.Length; i++)
-            {
-                Sample(text, "chorus_batch_size_bucket", labels + $",le=\"{BatchSizeHistogram.Bounds[i].ToString(CultureInfo.InvariantCulture)}\"", cumulative[i]);
-            }
-
-            Sample(text, "chorus_batch_size_bucket", labels + ",le=\"+Inf\"", cumulative[^1]);
-            Sample(text, "chorus_batch_size_sum", labels, sum);
-            Sample(text, "chorus_batch_size_count", labels, cumulative[^1]);
-        }
+        Histogram(text, models, "chorus_batch_size",
+            "Rows (samples) per model execution: per batch with dynamic batching, else per request.", m => m.BatchSize);
 
         var ensembles = models.Where(m => m.IsEnsemble).ToList();
         Family(text, "chorus_ensemble_degraded_requests_total", "counter", "Successful ensemble requests answered with a member left out (degraded).");
@@ -91,16 +79,17 @@ internal static class PrometheusExposition
         return text.ToString();
     }
 
-    private static void Histogram(StringBuilder text, IReadOnlyList<ModelMetrics> models, string name, string help, Func<ModelMetrics, LatencyHistogram> select)
+    private static void Histogram(StringBuilder text, IReadOnlyList<ModelMetrics> models, string name, string help, Func<ModelMetrics, BucketHistogram> select)
     {
         Family(text, name, "histogram", help);
         foreach (var model in models)
         {
             var labels = Labels(model);
-            var (cumulative, sum) = select(model).Snapshot();
-            for (var i = 0; i < LatencyHistogram.Bounds.Length; i++)
+            var histogram = select(model);
+            var (cumulative, sum) = histogram.Snapshot();
+            for (var i = 0; i < histogram.Bounds.Count; i++)
             {
-                Sample(text, name + "_bucket", labels + $",le=\"{LatencyHistogram.Bounds[i].ToString(CultureInfo.InvariantCulture)}\"", cumulative[i]);
+                Sample(text, name + "_bucket", labels + $",le=\"{histogram.Bounds[i].ToString(CultureInfo.InvariantCulture)}\"", cumulative[i]);
             }
 
             Sample(text, name + "_bucket", labels + ",le=\"+Inf\"", cumulative[^1]);
