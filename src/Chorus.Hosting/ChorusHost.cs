@@ -31,37 +31,16 @@ public sealed class ChorusHost : IDisposable
         _logger = loggerFactory.CreateLogger("Chorus.Ensembles");
         foreach (var directory in options.PluginDirectories.Where(Directory.Exists))
         {
-            foreach (var file in Directory.EnumerateFiles(directory, "*.ensemble.json").Order(StringComparer.Ordinal))
+            LoadEnsembleFiles(directory, "*.ensemble.json", "Ensemble", file =>
             {
-                try
-                {
-                    var ensemble = LoadEnsemble(file);
-                    _ensembles[ensemble.Id] = ensemble;
-                }
-                catch (ChorusException ex)
-                {
-                    _ensembleProblems.Add(ex.Message);
-#pragma warning disable CA1848 // Rare, at startup.
-                    _logger.LogError("Ensemble {File} failed to load: {Reason}", file, ex.Message);
-#pragma warning restore CA1848
-                }
-            }
-
-            foreach (var file in Directory.EnumerateFiles(directory, "*" + SpeechEnsembleDefinition.FileSuffix).Order(StringComparer.Ordinal))
+                var ensemble = LoadEnsemble(file);
+                _ensembles[ensemble.Id] = ensemble;
+            });
+            LoadEnsembleFiles(directory, "*" + SpeechEnsembleDefinition.FileSuffix, "Speech ensemble", file =>
             {
-                try
-                {
-                    var speech = LoadSpeechEnsemble(file);
-                    _speechEnsembles[speech.Id] = speech;
-                }
-                catch (ChorusException ex)
-                {
-                    _ensembleProblems.Add(ex.Message);
-#pragma warning disable CA1848 // Rare, at startup.
-                    _logger.LogError("Speech ensemble {File} failed to load: {Reason}", file, ex.Message);
-#pragma warning restore CA1848
-                }
-            }
+                var speech = LoadSpeechEnsemble(file);
+                _speechEnsembles[speech.Id] = speech;
+            });
         }
     }
 
@@ -308,6 +287,25 @@ public sealed class ChorusHost : IDisposable
         catch (FusionConfigurationException ex)
         {
             throw new EnsembleLoadException(definition.StackingPath, [$"{ex.Message} Run 'chorus fit' again."], ex);
+        }
+    }
+
+    /// <summary>Loads every file matching <paramref name="pattern"/> in <paramref name="directory"/>; one that fails is logged and listed in <see cref="EnsembleProblems"/>.</summary>
+    private void LoadEnsembleFiles(string directory, string pattern, string kind, Action<string> load)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, pattern).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                load(file);
+            }
+            catch (ChorusException ex)
+            {
+                _ensembleProblems.Add(ex.Message);
+#pragma warning disable CA1848 // Rare, at startup.
+                _logger.LogError("{Kind} {File} failed to load: {Reason}", kind, file, ex.Message);
+#pragma warning restore CA1848
+            }
         }
     }
 }
