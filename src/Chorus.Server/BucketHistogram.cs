@@ -37,8 +37,13 @@ internal sealed class BucketHistogram
     public void Observe(long units)
     {
         var value = units / _unitsPerValue;
-        var index = Array.FindIndex(_bounds, bound => value <= bound);
-        Interlocked.Increment(ref _buckets[index < 0 ? _bounds.Length : index]);
+        var index = 0;
+        while (index < _bounds.Length && value > _bounds[index])
+        {
+            index++;
+        }
+
+        Interlocked.Increment(ref _buckets[index]);
         Interlocked.Add(ref _sumUnits, units);
     }
 
